@@ -1,0 +1,18 @@
+/**
+ * @module db/retention-purge
+ * The scheduled retention job (CLI `purge`, the Node timer, the Workers cron): purge, then
+ * record what went in the audit trail (counts only).
+ */
+import type { Kysely } from 'kysely'
+import { retentionCutoffs, type RetentionPolicy } from '../domain/privacy/retention.js'
+import { appendAudit } from './audit-repository.js'
+import { purgeExpired, type PurgeCounts } from './privacy-repository.js'
+import type { Database } from './schema.js'
+
+export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionPolicy, now: Date, actor: string): Promise<PurgeCounts> {
+  const counts = await purgeExpired(db, retentionCutoffs(policy, now), now)
+  if (counts.contacts + counts.evidence + counts.xarfDocuments > 0) {
+    await appendAudit(db, { actor, action: 'retention.purge', objectType: 'personal_data', diff: { ...counts, policy } }, now)
+  }
+  return counts
+}

@@ -1,0 +1,268 @@
+/**
+ * @module db/schema
+ * Kysely table types, following Kysely's documented conventions: one `Database`
+ * interface, `Generated<>` for defaults, `T | null` for nullable columns, and
+ * Selectable/Insertable/Updateable aliases for use in code.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { CaseStatus } from '../domain/intake/case-state.js'
+import type { EvidenceHashStatus } from '../domain/intake/evidence.js'
+import type { Verdict } from '../domain/intake/verdicts.js'
+
+/** timestamptz: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>
+/** timestamptz with a database default (optional on insert). */
+type GeneratedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface ScannerRangesTable {
+  id: Generated<string>
+  prefix: string
+  family: number
+  pool: string
+  region: string
+  label: Generated<string>
+  active_from: Timestamp
+  retire_at: Timestamp | null
+  created_at: GeneratedTimestamp
+  updated_at: GeneratedTimestamp
+}
+
+export interface FeedVersionsTable {
+  serial: number
+  created_at: Timestamp
+  sha256: string
+  ipv4_count: number
+  ipv6_count: number
+  entries: ColumnType<unknown, string, string>
+  changes: ColumnType<unknown, string, string>
+  note: string | null
+  forced: Generated<boolean>
+  published_by: string
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>
+  name: string
+  token_prefix: string
+  token_hash: string
+  scopes: string[]
+  created_at: GeneratedTimestamp
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
+// --- abuse-report intake (migrations/0002_intake.sql) ---------------------------------
+// inet/cidr columns are strings; select inet as `host(ip)` (`ip::text` would add /32) and
+// cidr as `prefix::text`, so both drivers agree.
+// `date` columns are selected as text too (pg would build a local-midnight Date).
+
+
+export interface ScanSessionsTable {
+  id: Generated<string>
+  external_id: string
+  customer_ref: string
+  scan_type: string | null
+  started_at: Timestamp
+  ended_at: Timestamp | null
+  created_at: GeneratedTimestamp
+  updated_at: GeneratedTimestamp
+}
+
+export interface ScanSessionIpsTable {
+  session_id: string
+  ip: string
+  /** tstzrange, written with sql`tstzrange(...)` */
+  during: ColumnType<string, never, never>
+}
+
+export interface ScanSessionTargetsTable {
+  session_id: string
+  target: string
+}
+
+export interface CasesTable {
+  id: Generated<string>
+  scanner_ip: string
+  target_prefix: string
+  /** date: select as `day::text` */
+  day: ColumnType<string, string, string>
+  status: ColumnType<CaseStatus, CaseStatus | undefined, CaseStatus>
+  suggested_verdict: Verdict | null
+  final_verdict: Verdict | null
+  assignee: string | null
+  report_count: Generated<number>
+  first_report_at: Timestamp
+  last_report_at: Timestamp
+  resolved_at: Timestamp | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ReportsTable {
+  id: Generated<string>
+  ref: string
+  status_token_hash: string
+  channel: 'json' | 'form' | 'xarf'
+  category: string
+  protocol: string | null
+  ports: number[] | null
+  target: string
+  observed_from: Timestamp
+  observed_to: Timestamp
+  description: string | null
+  xarf_report_id: string | null
+  xarf_type: string | null
+  reporter_org: string | null
+  ours: boolean
+  primary_source_ip: string
+  verdict: ColumnType<Verdict, Verdict | undefined, Verdict>
+  case_id: string
+  received_at: Timestamp
+  created_at: GeneratedTimestamp
+  /** set by retention or erasure (migrations/0003) */
+  contact_purged_at: Timestamp | null
+  evidence_purged_at: Timestamp | null
+  xarf_purged_at: Timestamp | null
+}
+
+export interface ReportSourcesTable {
+  report_id: string
+  ip: string
+  position: number
+  ours: boolean
+  /** tstzrange, written with sql`tstzrange(...)` */
+  observed: ColumnType<string, never, never>
+  verdict: ColumnType<Verdict, Verdict | undefined, Verdict>
+}
+
+export interface ReportSessionLinksTable {
+  report_id: string
+  session_id: string
+  source_ip: string
+  in_scope: boolean
+}
+
+export interface ReportContactsTable {
+  report_id: string
+  email: string
+  created_at: Timestamp
+}
+
+export interface ReportEvidenceTable {
+  id: Generated<string>
+  report_id: string
+  position: number
+  content_type: string
+  description: string | null
+  content: Uint8Array
+  size_bytes: number
+  sha256: string
+  declared_hash: string | null
+  hash_status: EvidenceHashStatus
+  created_at: Timestamp
+}
+
+export interface ReportXarfDocumentsTable {
+  report_id: string
+  document: string
+  created_at: Timestamp
+}
+
+export interface ReportIdempotencyTable {
+  key_hash: string
+  request_hash: string
+  report_id: string | null
+  response: ColumnType<unknown, string | null, string | null>
+  created_at: Timestamp
+}
+
+export interface CaseNotesTable {
+  id: Generated<string>
+  seq: ColumnType<string, never, never>
+  case_id: string
+  author: string
+  visibility: 'internal' | 'reporter'
+  body: string
+  created_at: Timestamp
+}
+
+export interface CaseHistoryTable {
+  seq: ColumnType<string, never, never>
+  case_id: string
+  at: Timestamp
+  actor: string
+  action: string
+  detail: ColumnType<unknown, string | undefined, string>
+}
+
+export interface ExclusionsTable {
+  id: Generated<string>
+  target: string
+  reason: string
+  case_id: string | null
+  created_by: string
+  created_at: Timestamp
+}
+
+// --- audit trail and rate limits (migrations/0003_audit_and_limits.sql) ---------------
+
+export interface AuditEventsTable {
+  seq: number
+  at: Timestamp
+  actor: string
+  action: string
+  object_type: string
+  object_id: string | null
+  diff: ColumnType<unknown, string, string>
+  prev_hash: string
+  hash: string
+}
+
+export interface RateLimitCountersTable {
+  bucket: string
+  window_start: Timestamp
+  hits: number
+}
+
+// --- abuse-desk browser sessions (migrations/0004_desk_sessions.sql) ------------------
+
+export interface DeskSessionsTable {
+  /** SHA-256 (hex) of the session id the browser holds */
+  id_hash: string
+  token_id: string
+  csrf_token: string
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+}
+
+export interface Database {
+  scanner_ranges: ScannerRangesTable
+  feed_versions: FeedVersionsTable
+  api_tokens: ApiTokensTable
+  audit_events: AuditEventsTable
+  rate_limit_counters: RateLimitCountersTable
+  scan_sessions: ScanSessionsTable
+  scan_session_ips: ScanSessionIpsTable
+  scan_session_targets: ScanSessionTargetsTable
+  cases: CasesTable
+  reports: ReportsTable
+  report_sources: ReportSourcesTable
+  report_session_links: ReportSessionLinksTable
+  report_contacts: ReportContactsTable
+  report_evidence: ReportEvidenceTable
+  report_xarf_documents: ReportXarfDocumentsTable
+  report_idempotency: ReportIdempotencyTable
+  case_notes: CaseNotesTable
+  case_history: CaseHistoryTable
+  exclusions: ExclusionsTable
+  desk_sessions: DeskSessionsTable
+}
+
+export type ScannerRangeRow = Selectable<ScannerRangesTable>
+export type NewScannerRange = Insertable<ScannerRangesTable>
+export type ScannerRangeUpdate = Updateable<ScannerRangesTable>
+export type FeedVersionRow = Selectable<FeedVersionsTable>
+export type ApiTokenRow = Selectable<ApiTokensTable>
+export type AuditEventRow = Selectable<AuditEventsTable>

@@ -1,0 +1,131 @@
+/**
+ * @module db/version-repository
+ * Published feed versions. Rows are written once and never updated.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { FeedEntry, FeedLists, VersionChanges } from '../domain/feed-version.js'
+import type { Database, FeedVersionRow } from './schema.js'
+
+export interface PublishedVersion {
+  serial: number
+  createdAt: string
+  sha256: string
+  counts: { ipv4: number; ipv6: number }
+  lists: FeedLists
+  changes: VersionChanges
+  note: string | null
+  forced: boolean
+  publishedBy: string
+}
+
+export type VersionHeader = Omit<PublishedVersion, 'lists'>
+
+function parseJson<T>(v: unknown): T {
+  return (typeof v === 'string' ? JSON.parse(v) : v) as T
+}
+
+/**
+ * jsonb does not keep key order, so entries are rebuilt in the documented order: every
+ * process must render a version to the same bytes (and ETag).
+ */
+function orderEntry(e: FeedEntry): FeedEntry {
+  return {
+    prefix: e.prefix,
+    pool: e.pool,
+    region: e.region,
+    label: e.label,
+    status: e.status,
+    activeFrom: e.activeFrom,
+    retireAt: e.retireAt,
+  }
+}
+
+function toVersion(row: FeedVersionRow): PublishedVersion {
+  const lists = parseJson<FeedLists>(row.entries)
+  return { ...toHeader(row), lists: { ipv4: lists.ipv4.map(orderEntry), ipv6: lists.ipv6.map(orderEntry) } }
+}
+
+function toHeader(row: Omit<FeedVersionRow, 'entries'>): VersionHeader {
+  return {
+    serial: row.serial,
+    createdAt: row.created_at.toISOString(),
+    sha256: row.sha256,
+    counts: { ipv4: row.ipv4_count, ipv6: row.ipv6_count },
+    changes: parseJson<VersionChanges>(row.changes),
+    note: row.note,
+    forced: row.forced,
+    publishedBy: row.published_by,
+  }
+}
+
+export async function latestSerial(db: Kysely<Database>): Promise<number | null> {
+  const row = await db.selectFrom('feed_versions').select(sql<number | null>`max(serial)`.as('s')).executeTakeFirst()
+  return row?.s ?? null
+}
+
+export async function getVersion(db: Kysely<Database>, serial: number): Promise<PublishedVersion | null> {
+  const row = await db.selectFrom('feed_versions').selectAll().where('serial', '=', serial).executeTakeFirst()
+  return row ? toVersion(row) : null
+}
+
+export async function latestVersion(db: Kysely<Database>): Promise<PublishedVersion | null> {
+  const row = await db.selectFrom('feed_versions').selectAll().orderBy('serial', 'desc').limit(1).executeTakeFirst()
+  return row ? toVersion(row) : null
+}
+
+const HEADER_COLUMNS = [
+  'serial',
+  'created_at',
+  'sha256',
+  'ipv4_count',
+  'ipv6_count',
+  'changes',
+  'note',
+  'forced',
+  'published_by',
+] as const
+
+/** Version headers newest first, optionally only those older than `before`. */
+export async function listVersionHeaders(
+  db: Kysely<Database>,
+  opts: { limit: number; before?: number | undefined; after?: number | undefined },
+): Promise<VersionHeader[]> {
+  let q = db.selectFrom('feed_versions').select(HEADER_COLUMNS).orderBy('serial', 'desc').limit(opts.limit)
+  if (opts.before !== undefined) q = q.where('serial', '<', opts.before)
+  if (opts.after !== undefined) q = q.where('serial', '>', opts.after)
+  return (await q.execute()).map(toHeader)
+}
+
+export interface NewVersion {
+  serial: number
+  createdAt: Date
+  sha256: string
+  lists: FeedLists
+  changes: VersionChanges
+  note: string | null
+  forced: boolean
+  publishedBy: string
+}
+
+export async function insertVersion(db: Kysely<Database>, v: NewVersion): Promise<void> {
+  await db
+    .insertInto('feed_versions')
+    .values({
+      serial: v.serial,
+      created_at: v.createdAt,
+      sha256: v.sha256,
+      ipv4_count: v.lists.ipv4.length,
+      ipv6_count: v.lists.ipv6.length,
+      entries: JSON.stringify(v.lists),
+      changes: JSON.stringify(v.changes),
+      note: v.note,
+      forced: v.forced,
+      published_by: v.publishedBy,
+    })
+    .execute()
+}
+
+/** Serialises publishers: serials must be gap-free and monotonic. */
+export async function lockVersions(db: Kysely<Database>): Promise<void> {
+  await sql`lock table feed_versions in exclusive mode`.execute(db)
+}

@@ -1,0 +1,54 @@
+/**
+ * @module domain/formatters/apache
+ * Apache httpd 2.4 authorization: `Require ip` lines inside `<RequireAny>`, so the block
+ * grants access to any listed address and can sit next to the customer's own Require
+ * lines. Apache only knows whole-line comments (a `#` after a directive is an argument),
+ * so entry comments go on their own line above the entry. An empty list becomes
+ * `Require all denied` inside the block: it grants nothing, where an empty block would
+ * be a syntax error.
+ */
+import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
+import { headerLines } from './header.js'
+import { wordName } from './names.js'
+import { sanitizeComment } from './sanitize-comment.js'
+import { allEntries, joinLines } from './snippet-text.js'
+
+const COMMENT_RULE = { maxBytes: 200, asciiOnly: true }
+const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
+const title = 'Apache httpd 2.4 (Require ip)'
+
+export const apache: Formatter = {
+  id: 'apache',
+  title,
+  extension: 'conf',
+  contentType: 'text/plain; charset=utf-8',
+  separateFamilies: false,
+  validator: 'apache2 -t',
+  families,
+  name: wordName('asv-scanners', 64),
+  applyHint:
+    'Any match grants: include the block inside the <Directory>, <Location> or <RequireAny> that grants access.',
+  headerPlacement: 'lines',
+  render(input: SnippetInput): string {
+    const path = `/etc/apache2/conf-available/${input.name}.conf`
+    const header = headerLines(input, {
+      marker: '#',
+      title,
+      families,
+      apply: [
+        `Save as ${path} and, inside the section to open to the scanners:`,
+        `  Include ${path}`,
+        'apache2ctl configtest && apache2ctl graceful',
+        'Needs mod_authz_core and mod_authz_host (enabled by default).',
+      ],
+    })
+    const body: string[] = []
+    for (const e of allEntries(input, families)) {
+      const comment = sanitizeComment(e.comment, COMMENT_RULE)
+      if (comment !== null) body.push(`\t# ${comment}`)
+      body.push(`\tRequire ip ${e.prefix}`)
+    }
+    if (body.length === 0) body.push('\tRequire all denied')
+    return joinLines([...header, '<RequireAny>', ...body, '</RequireAny>'])
+  },
+}

@@ -1,0 +1,148 @@
+/**
+ * @module domain/formatters/index
+ * The registry of firewall targets and the validation of the per-request options
+ * (`name`, `max_entries`) that every formatter relies on.
+ *
+ * max_entries policy: it is accepted only by targets with a hard per-object limit
+ * (`maxEntries` set); for any other target it is rejected with a 400 rather than ignored,
+ * so nobody believes a list was split when it was not. When a limited target gets no
+ * max_entries, its default applies, so the output is always within the target's limits.
+ */
+import { DomainError } from '../errors.js'
+import { apache } from './apache.js'
+import { awsPrefixList } from './aws-prefix-list.js'
+import { awsSecurityGroup } from './aws-security-group.js'
+import { awsWafv2Ipset } from './aws-wafv2-ipset.js'
+import { ciscoAsa } from './cisco-asa.js'
+import { ciscoIos } from './cisco-ios.js'
+import { firewalld } from './firewalld.js'
+import { fortios } from './fortios.js'
+import type { Formatter, SnippetInput } from './formatter.js'
+import { haproxy } from './haproxy.js'
+import { ip6tables } from './ip6tables.js'
+import { ipset } from './ipset.js'
+import { iptables } from './iptables.js'
+import { junos } from './junos.js'
+import { kubernetes } from './kubernetes.js'
+import { mikrotik } from './mikrotik.js'
+import { nftables } from './nftables.js'
+import { nginx } from './nginx.js'
+import { paloaltoEdl } from './paloalto-edl.js'
+import { pf } from './pf.js'
+import { pfTable } from './pf-table.js'
+import { ufw } from './ufw.js'
+import { windowsPowershell } from './windows-powershell.js'
+
+export type { Formatter, SnippetEntry, SnippetInput } from './formatter.js'
+
+/**
+ * Formatters write the name verbatim, so the registry re-checks it on every render: a
+ * caller that skipped resolveSnippetOptions gets a 400 instead of an injectable snippet.
+ */
+function guarded(f: Formatter): Formatter {
+  return Object.freeze({
+    ...f,
+    render: (input: SnippetInput) => f.render({ ...input, name: checkName(f, input.name) }),
+  })
+}
+
+export const formatters: readonly Formatter[] = Object.freeze(
+  [
+    iptables,
+    ip6tables,
+    ipset,
+    nftables,
+    pf,
+    pfTable,
+    ufw,
+    firewalld,
+    ciscoAsa,
+    ciscoIos,
+    junos,
+    fortios,
+    mikrotik,
+    paloaltoEdl,
+    windowsPowershell,
+    awsSecurityGroup,
+    awsPrefixList,
+    awsWafv2Ipset,
+    nginx,
+    apache,
+    haproxy,
+    kubernetes,
+  ].map(guarded),
+)
+
+const byId = new Map(formatters.map((f) => [f.id, f]))
+
+export function findFormatter(id: string): Formatter | undefined {
+  return byId.get(id)
+}
+
+/**
+ * Room kept for the chunk suffix `-<n>` on targets that split lists: '-' and up to five
+ * digits, i.e. 99 999 objects, far more than any feed needs.
+ */
+export const CHUNK_SUFFIX_ROOM = 6
+
+/** Longest `name` the caller may pass for this target, after the room for our suffixes. */
+export function maxNameLength(f: Formatter): number {
+  return f.name.maxLength - f.name.suffix.length - (f.maxEntries ? CHUNK_SUFFIX_ROOM : 0)
+}
+
+function checkName(f: Formatter, raw: string | undefined): string {
+  if (raw === undefined || raw === '') return f.name.default
+  const max = maxNameLength(f)
+  const rule = `name must be 1–${max} characters of ${f.name.description}`
+  const reserved: string[] = []
+  if (f.name.suffix) reserved.push(`'${f.name.suffix}'`)
+  if (f.maxEntries) reserved.push(`'-<n>' when the list is split`)
+  const why =
+    reserved.length === 0
+      ? ''
+      : ` (${f.id} allows ${f.name.maxLength}; the rest is kept for ${reserved.join(' and ')})`
+  if (raw.length > max) {
+    throw new DomainError('invalid_name', `${rule}${why}; got ${raw.length}`, { field: 'name' })
+  }
+  if (!f.name.pattern.test(raw)) {
+    const shown = JSON.stringify(raw.slice(0, 40))
+    throw new DomainError('invalid_name', `${rule}${why}; got ${shown}`, { field: 'name' })
+  }
+  return raw
+}
+
+function checkMaxEntries(f: Formatter, raw: string | number | undefined): number | undefined {
+  const limit = f.maxEntries
+  const given = raw !== undefined && raw !== ''
+  if (!limit) {
+    if (!given) return undefined
+    throw new DomainError(
+      'invalid_option',
+      `max_entries is not supported by ${f.id}: it has no per-object entry limit, so the list is never split; remove the parameter`,
+      { field: 'max_entries' },
+    )
+  }
+  if (!given) return limit.default ?? limit.max
+  const value = typeof raw === 'number' ? raw : /^[0-9]{1,9}$/.test(raw) ? Number(raw) : Number.NaN
+  if (!Number.isSafeInteger(value) || value < 1 || value > limit.max) {
+    const shown = typeof raw === 'number' ? String(raw) : JSON.stringify(raw.slice(0, 20))
+    throw new DomainError(
+      'invalid_option',
+      `max_entries must be a whole number from 1 to ${limit.max} for ${f.id} (${limit.reason}); got ${shown}`,
+      { field: 'max_entries' },
+    )
+  }
+  return value
+}
+
+/**
+ * Validates the caller's options for one target and fills in defaults.
+ * Throws DomainError 'invalid_name' (field 'name') or 'invalid_option' (field 'max_entries').
+ * @example resolveSnippetOptions(findFormatter('ipset')!, { name: 'scan' }) // { name: 'scan', maxEntries: undefined }
+ */
+export function resolveSnippetOptions(
+  f: Formatter,
+  raw: { name?: string; maxEntries?: string | number },
+): { name: string; maxEntries: number | undefined } {
+  return { name: checkName(f, raw.name), maxEntries: checkMaxEntries(f, raw.maxEntries) }
+}

@@ -1,0 +1,59 @@
+/**
+ * @module http/app-env
+ * What the app needs from its runtime, passed in by the platform layer (like Hono's
+ * `GetConnInfo`): the database, the client address and the clock.
+ */
+import type { Context } from 'hono'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { TokenInfo } from '../db/token-repository.js'
+import type { FeedSigner } from '../domain/feed-signing.js'
+import type { RateLimiter } from './rate-limit.js'
+
+export interface RateLimits {
+  reportsPerMinute: number
+  reportsPerDay: number
+  statusPerMinute: number
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30 }
+
+/** Structured logger; implementations must never be handed secrets or personal data. */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} }
+
+export interface AppDeps {
+  /** The database for this request: a singleton on Node, a per-request client on Workers. */
+  getDb: (c: Context) => Kysely<Database>
+  /** The client's address as the runtime sees it (socket, or cf-connecting-ip). */
+  getClientIp: (c: Context) => string | null
+  now?: () => Date
+  logger?: Logger
+  /** Absolute origin used in links and feed ids; defaults to the request's origin. */
+  publicUrl?: string
+  /** Cache-Control max-age (seconds) of the latest-version feed responses. */
+  feedMaxAge?: number
+  /** How often (ms) a process checks the database for a newer published version. */
+  feedRefreshMs?: number
+  /** Signs published versions (Ed25519); without it the .sig endpoints answer 404. */
+  feedSigner?: FeedSigner | undefined
+  /** Where rate-limit counters live (default: Postgres through `getDb`). */
+  rateLimiter?: RateLimiter
+  /** Limits for the public write and status endpoints. */
+  rateLimits?: Partial<RateLimits>
+  /** Called after a successful publish (the Node timer reschedules itself). */
+  onPublished?: (serial: number) => void
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    db: Kysely<Database>
+    actor: TokenInfo | undefined
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * @module http/app
+ * `createApp(deps)`: the whole HTTP API, independent of the runtime. The platform layer
+ * (Node, Workers, tests) passes in how to reach the database, who the client is and
+ * what time it is.
+ *
+ * @example
+ * ```ts
+ * const app = createApp({ getDb: () => db, getClientIp: () => '127.0.0.1' })
+ * const res = await app.request('/v1/ranges')
+ * ```
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { requestId } from 'hono/request-id'
+import { DomainError } from '../domain/errors.js'
+import { silentLogger, type AppDeps, type AppEnv } from './app-env.js'
+import { createErrorHandler, summarise, zodFieldErrors } from './error-handler.js'
+import { FeedStore } from './feed-store.js'
+import { problem, problemResponse } from './problem.js'
+import { registerAdminAuditRoutes } from './routes/admin-audit.js'
+import { registerAdminPrivacyRoutes } from './routes/admin-privacy.js'
+import { registerStatsRoutes } from './routes/stats.js'
+import { registerAdminCaseRoutes } from './routes/admin-cases.js'
+import { registerAdminSessionRoutes } from './routes/admin-sessions.js'
+import { registerExclusionRoutes } from './routes/exclusions.js'
+import { registerReportReceiptRoutes } from './routes/report-receipt.js'
+import { registerReportRoutes } from './routes/reports.js'
+import { registerAdminRangeRoutes } from './routes/admin-ranges.js'
+import { registerFeedRoutes } from './routes/feed.js'
+import { registerFeedSignatureRoutes, signatureHeaders } from './routes/feed-signature.js'
+import type { FeedContext } from './routes/feed-context.js'
+import { registerHealthRoutes } from './routes/health.js'
+import { registerLookupRoutes } from './routes/lookup.js'
+import { registerRuleRoutes } from './routes/rules.js'
+import { registerOpenApiRoutes } from './routes/openapi.js'
+import { registerApiDocsRoutes } from './routes/api-docs.js'
+import { applyRateLimits } from './rate-limit-rules.js'
+import { registerPageMiddleware, registerPageRoutes } from './pages/index.js'
+import { securityHeaders } from './security-headers.js'
+
+export type App = ReturnType<typeof createApp>
+
+export function createApp(deps: AppDeps) {
+  const now = deps.now ?? (() => new Date())
+  const log = deps.logger ?? silentLogger
+  const app = new OpenAPIHono<AppEnv>({
+    // request validation failures become the same 400 problem as every other input error
+    defaultHook: (result) => {
+      if (!result.success) {
+        const errors = zodFieldErrors(result.error)
+        throw new DomainError('validation_failed', summarise(errors), {
+          field: errors[0]?.field,
+          extra: { errors },
+        })
+      }
+    },
+  })
+
+  const feed: FeedContext = {
+    store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000 }),
+    maxAge: deps.feedMaxAge ?? 300,
+    publicUrl: deps.publicUrl,
+    feedHeaders: signatureHeaders(deps.feedSigner),
+  }
+
+  app.use('*', requestId({ headerName: '' }))
+  app.use('*', securityHeaders())
+  app.use('*', async (c, next) => {
+    const started = performance.now()
+    c.set('db', deps.getDb(c))
+    await next()
+    // method, path and status only: queries, bodies and headers may carry personal data or tokens
+    log.info('request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    })
+  })
+
+  registerPageMiddleware(app)
+  applyRateLimits(app, deps, now, log)
+  registerHealthRoutes(app)
+  // the .sig route first: /v1/versions/{serial} would otherwise claim "1.sig" and reject it
+  registerFeedSignatureRoutes(app, feed, deps.feedSigner)
+  registerFeedRoutes(app, feed)
+  registerRuleRoutes(app, feed)
+  registerLookupRoutes(app, now)
+  registerAdminRangeRoutes(app, feed, now, deps.onPublished)
+  registerAdminAuditRoutes(app, now)
+  registerAdminPrivacyRoutes(app, now)
+  registerStatsRoutes(app, now)
+  registerAdminSessionRoutes(app, now)
+  registerReportRoutes(app, now)
+  registerReportReceiptRoutes(app)
+  registerPageRoutes(app, feed, now)
+  registerAdminCaseRoutes(app, now)
+  registerExclusionRoutes(app, now)
+  registerOpenApiRoutes(app)
+  registerApiDocsRoutes(app)
+
+  app.notFound((c) =>
+    problemResponse(
+      problem(404, 'not_found', `No such endpoint: ${c.req.method} ${new URL(c.req.url).pathname}. See /openapi.json for the API.`, {
+        instance: new URL(c.req.url).pathname,
+        requestId: c.get('requestId'),
+      }),
+    ),
+  )
+  app.onError(createErrorHandler(log))
+  return app
+}

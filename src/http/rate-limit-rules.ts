@@ -1,0 +1,41 @@
+/**
+ * @module http/rate-limit-rules
+ * Which endpoints are limited and by what: report submissions per client, and status
+ * look-ups per client, per status token and per report reference (the last two stop
+ * anyone guessing a token for a known reference). Feed GETs are never limited.
+ */
+import type { OpenAPIHono } from '@hono/zod-openapi'
+import { clientKey } from '../domain/rate-limit.js'
+import { sha256Hex } from '../domain/sha256.js'
+import { DEFAULT_RATE_LIMITS, type AppDeps, type AppEnv, type Logger } from './app-env.js'
+import { bearerToken } from './auth.js'
+import { postgresRateLimiter, rateLimit } from './rate-limit.js'
+
+export function applyRateLimits(app: OpenAPIHono<AppEnv>, deps: AppDeps, now: () => Date, log: Logger): void {
+  const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }
+  const limiter = deps.rateLimiter ?? postgresRateLimiter
+  const client = (c: Parameters<AppDeps['getClientIp']>[0]) => clientKey(deps.getClientIp(c))
+
+  const reportRules = [
+    { policy: { name: 'report-min', limit: limits.reportsPerMinute, windowSeconds: 60 }, key: client },
+    { policy: { name: 'report-day', limit: limits.reportsPerDay, windowSeconds: 86_400 }, key: client },
+  ]
+  app.on('POST', ['/v1/reports', '/report'], rateLimit(limiter, reportRules, now, log))
+
+  const statusRules = [
+    { policy: { name: 'status-min', limit: limits.statusPerMinute, windowSeconds: 60 }, key: client },
+    {
+      policy: { name: 'status-token-min', limit: limits.statusPerMinute, windowSeconds: 60 },
+      // counted under a hash: counters must not hold usable tokens
+      key: async (c: Parameters<AppDeps['getClientIp']>[0]) => {
+        const token = bearerToken(c.req.header('authorization'))
+        return token ? (await sha256Hex(token)).slice(0, 32) : null
+      },
+    },
+    {
+      policy: { name: 'status-ref-min', limit: limits.statusPerMinute, windowSeconds: 60 },
+      key: (c: Parameters<AppDeps['getClientIp']>[0]) => c.req.param('ref')?.slice(0, 64) ?? null,
+    },
+  ]
+  app.on('GET', '/v1/reports/:ref', rateLimit(limiter, statusRules, now, log))
+}

@@ -1,0 +1,74 @@
+/**
+ * @module http/routes/admin-privacy
+ * Data-subject requests (scope `privacy:admin`): export and erase everything stored
+ * about a reporter's e-mail address. Both are audited — by the reports they touched,
+ * never by the address itself.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import { appendAudit } from '../../db/audit-repository.js'
+import { eraseSubject, exportSubject } from '../../db/privacy-repository.js'
+import type { AppEnv } from '../app-env.js'
+import { actorOf, requireScope } from '../auth.js'
+import { errors } from '../schemas.js'
+
+const SubjectSchema = z
+  .object({ email: z.string().trim().email('email must be an e-mail address').max(320) })
+  .strict()
+  .openapi('DataSubject')
+
+export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): void {
+  const auth = requireScope('privacy:admin', now)
+  const security = [{ bearerAuth: ['privacy:admin'] }]
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/privacy/export',
+      tags: ['Admin: privacy'],
+      summary: 'Access request: every report, reporter-visible note, contact and evidence for an e-mail address',
+      security,
+      middleware: [auth] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: SubjectSchema } } } },
+      responses: {
+        200: { description: 'The export', content: { 'application/json': { schema: z.object({ email: z.string(), exportedAt: z.string(), reports: z.array(z.record(z.string(), z.unknown())) }) } } },
+        ...errors(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      const { email } = c.req.valid('json')
+      const t = now()
+      const result = await exportSubject(c.get('db'), email)
+      await appendAudit(c.get('db'), { actor: actorOf(c), action: 'privacy.export', objectType: 'data_subject', diff: { reports: result.reports.map((r) => r.ref) } }, t)
+      c.header('cache-control', 'no-store')
+      return c.json({ email: result.email, exportedAt: t.toISOString(), reports: result.reports }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/privacy/erase',
+      tags: ['Admin: privacy'],
+      summary: 'Erasure request: remove the contact, evidence and raw documents of every report from an e-mail address',
+      security,
+      middleware: [auth] as const,
+      request: { body: { required: true, content: { 'application/json': { schema: SubjectSchema } } } },
+      responses: {
+        200: {
+          description: 'What was erased',
+          content: { 'application/json': { schema: z.object({ erasedAt: z.string(), reports: z.array(z.string()), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number() }) } },
+        },
+        ...errors(400, 401, 403),
+      },
+    }),
+    async (c) => {
+      const { email } = c.req.valid('json')
+      const t = now()
+      const db = c.get('db')
+      const result = await eraseSubject(db, email, t)
+      await appendAudit(db, { actor: actorOf(c), action: 'privacy.erase', objectType: 'data_subject', diff: { ...result } }, t)
+      c.header('cache-control', 'no-store')
+      return c.json({ erasedAt: t.toISOString(), ...result }, 200)
+    },
+  )
+}

@@ -1,0 +1,13 @@
+/**
+ * @module http/routes/feed-context
+ * What the feed-serving routes share: the in-memory store and caching settings.
+ */
+import type { FeedStore, LoadedVersion } from '../feed-store.js'
+
+export interface FeedContext {
+  store: FeedStore
+  maxAge: number
+  publicUrl: string | undefined
+  /** Extra headers per version (e.g. its signature once signing is configured). */
+  feedHeaders: (v: LoadedVersion) => Promise<Record<string, string>>
+}

@@ -1,0 +1,192 @@
+/**
+ * @module http/routes/feed
+ * The public, cacheable feed: the latest version as JSON, text and CSV, every version
+ * by serial, the change log and an Atom feed. All bodies are rendered once per
+ * (serial, format, filter) and then served from memory.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { listVersionHeaders } from '../../db/version-repository.js'
+import { DomainError } from '../../domain/errors.js'
+import { applyFeedFilter, feedFilterKey, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
+import { renderFeedAtom } from '../../domain/feed-formats/atom.js'
+import { renderFeedCsv } from '../../domain/feed-formats/csv.js'
+import { renderFeedJson } from '../../domain/feed-formats/json.js'
+import { renderFeedText } from '../../domain/feed-formats/text.js'
+import type { AppEnv } from '../app-env.js'
+import type { LoadedVersion } from '../feed-store.js'
+import { sendRendered } from '../feed-response.js'
+import { errors, FeedDocumentSchema, FeedQuerySchema, VersionSummarySchema } from '../schemas.js'
+import type { FeedContext } from './feed-context.js'
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+const TEXT_TYPE = 'text/plain; charset=utf-8'
+const CSV_TYPE = 'text/csv; charset=utf-8; header=present'
+
+type FeedFormat = 'json' | 'txt' | 'csv'
+
+export function render(loaded: LoadedVersion, filter: FeedFilter, format: FeedFormat) {
+  return loaded.render(`${format}|${feedFilterKey(filter)}`, () => {
+    const lists = applyFeedFilter(loaded.version.lists, filter)
+    const count = lists.ipv4.length + lists.ipv6.length
+    // an empty plain list is indistinguishable from a failed download: refuse it, loudly
+    if (count === 0 && format !== 'json') {
+      throw new DomainError(
+        'not_found',
+        `No published range matches these filters in version ${loaded.serial}; an empty list is never served as text or CSV. Check /v1/ranges (JSON) for what is published.`,
+        { status: 404 },
+      )
+    }
+    const meta = { serial: loaded.serial, createdAt: loaded.version.createdAt, sha256: loaded.version.sha256 }
+    if (format === 'txt') return { text: renderFeedText(lists), contentType: TEXT_TYPE, count }
+    if (format === 'csv') return { text: renderFeedCsv(lists), contentType: CSV_TYPE, count }
+    return { text: renderFeedJson(meta, lists), contentType: JSON_TYPE, count }
+  })
+}
+
+const feedResponses = (mediaType: string, schema: z.ZodType) => ({
+  200: { description: 'The latest published version', content: { [mediaType]: { schema } } },
+  304: { description: 'Not modified (If-None-Match matched the ETag)' },
+  ...errors(400, 404, 503),
+})
+
+const rangesRoute = (path: string, mediaType: string, schema: z.ZodType, summary: string) =>
+  createRoute({
+    method: 'get',
+    path,
+    tags: ['Feed'],
+    summary,
+    request: { query: FeedQuerySchema },
+    responses: feedResponses(mediaType, schema),
+  })
+
+const SerialParam = z.object({
+  serial: z.string().regex(/^[1-9][0-9]{0,9}$/, 'serial must be a positive integer').openapi({ example: '1' }),
+})
+
+export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): void {
+  const latestAs = (format: FeedFormat) => async (c: Context<AppEnv>) => {
+    const filter = parseFeedFilter(c.req.query())
+    const { version, stale } = await ctx.store.latest(c.get('db'))
+    const rendered = await render(version, filter, format)
+    return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, extraHeaders: await ctx.feedHeaders(version) })
+  }
+
+  app.openapi(rangesRoute('/v1/ranges', 'application/json', FeedDocumentSchema, 'Latest scanner ranges (JSON)'), latestAs('json'))
+  app.openapi(rangesRoute('/v1/ranges.txt', 'text/plain', z.string(), 'Latest scanner ranges, one prefix per line'), latestAs('txt'))
+  app.openapi(rangesRoute('/v1/ranges.csv', 'text/csv', z.string(), 'Latest scanner ranges as CSV'), latestAs('csv'))
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/versions',
+      tags: ['Feed'],
+      summary: 'Published versions, newest first',
+      request: {
+        query: z.object({
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          before: z.coerce.number().int().min(1).optional().openapi({ description: 'only versions with a smaller serial (paging)' }),
+        }),
+      },
+      responses: {
+        200: { description: 'Version headers', content: { 'application/json': { schema: z.object({ versions: z.array(VersionSummarySchema), next: z.string().nullable() }) } } },
+        ...errors(400, 503),
+      },
+    }),
+    async (c) => {
+      const { limit, before } = c.req.valid('query')
+      const headers = await listVersionHeaders(c.get('db'), { limit, before })
+      const last = headers[headers.length - 1]
+      const next = headers.length === limit && last && last.serial > 1 ? `/v1/versions?limit=${limit}&before=${last.serial}` : null
+      c.header('cache-control', `public, max-age=${ctx.maxAge}`)
+      c.header('access-control-allow-origin', '*')
+      return c.json({ versions: headers.map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes })), next }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/versions/{serial}',
+      tags: ['Feed'],
+      summary: 'One published version, exactly as published (immutable)',
+      request: { params: SerialParam },
+      responses: {
+        200: { description: 'The version', content: { 'application/json': { schema: FeedDocumentSchema } } },
+        304: { description: 'Not modified' },
+        ...errors(400, 404, 503),
+      },
+    }),
+    async (c) => {
+      const serial = Number(c.req.valid('param').serial)
+      const loaded = await ctx.store.bySerial(c.get('db'), serial)
+      if (!loaded) throw new DomainError('not_found', `Version ${serial} does not exist.`, { status: 404 })
+      const rendered = await render(loaded, parseFeedFilter({}), 'json')
+      return sendRendered(c, loaded, rendered, { maxAge: ctx.maxAge, immutable: true, extraHeaders: await ctx.feedHeaders(loaded) })
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/changes',
+      tags: ['Feed'],
+      summary: 'What changed in each version after `since`',
+      request: {
+        query: z.object({
+          since: z.coerce.number().int().min(0).default(0).openapi({ description: 'serial you already have (0 = everything)' }),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'Changes per version, oldest first',
+          content: { 'application/json': { schema: z.object({ since: z.number(), latest: z.number(), versions: z.array(VersionSummarySchema) }) } },
+        },
+        ...errors(400, 404, 503),
+      },
+    }),
+    async (c) => {
+      const { since } = c.req.valid('query')
+      const { version } = await ctx.store.latest(c.get('db'))
+      if (since > version.serial) {
+        throw new DomainError('invalid_option', `since=${since} is newer than the latest version ${version.serial}.`, { field: 'since' })
+      }
+      const headers = await listVersionHeaders(c.get('db'), { limit: 1000, after: since })
+      c.header('cache-control', `public, max-age=${ctx.maxAge}`)
+      c.header('access-control-allow-origin', '*')
+      c.header('x-feed-serial', String(version.serial))
+      return c.json(
+        {
+          since,
+          latest: version.serial,
+          versions: headers.reverse().map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes })),
+        },
+        200,
+      )
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/feed.atom',
+      tags: ['Feed'],
+      summary: 'Atom feed: one entry per published version',
+      responses: {
+        200: { description: 'Atom feed', content: { 'application/atom+xml': { schema: z.string() } } },
+        304: { description: 'Not modified' },
+        ...errors(404, 503),
+      },
+    }),
+    async (c) => {
+      const { version, stale } = await ctx.store.latest(c.get('db'))
+      const base = ctx.publicUrl ?? new URL(c.req.url).origin
+      const db = c.get('db')
+      const rendered = await version.render(`atom|${base}`, async () => {
+        const headers = await listVersionHeaders(db, { limit: 50 })
+        return { text: renderFeedAtom(base, headers), contentType: 'application/atom+xml; charset=utf-8', count: headers.length }
+      })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
+    },
+  )
+}

@@ -1,0 +1,258 @@
+/**
+ * @module http/routes/reports
+ * Public abuse-report intake and the reporter's status view.
+ *
+ * `POST /v1/reports` takes JSON (our fields, or an XARF v4 document recognised by
+ * `xarf_version`) or the web form (application/x-www-form-urlencoded). A browser posting
+ * the form is redirected (303) to the receipt page and the one-time status token travels
+ * in a short-lived HttpOnly cookie scoped to /report — never in a URL; everyone else
+ * gets JSON 201. `Idempotency-Key` replays the first response for the same body (24 h).
+ *
+ * `GET /v1/reports/{ref}` with `Authorization: Bearer <statusToken>` shows the status,
+ * the verdict in plain words and reporter-visible notes. An unknown ref and a wrong token
+ * get the same 404, so neither can be probed. Nothing here ever names a customer, a
+ * session, an internal note or another reporter.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { setCookie } from 'hono/cookie'
+import { createMiddleware } from 'hono/factory'
+import { listNotes } from '../../db/case-repository.js'
+import {
+  claimIdempotencyKey,
+  completeIdempotencyKey,
+  createReport,
+  findReportForReporter,
+  IDEMPOTENCY_TTL_MS,
+  type NewReport,
+  type StoredResponse,
+} from '../../db/report-repository.js'
+import { DomainError } from '../../domain/errors.js'
+import { textEvidence } from '../../domain/intake/evidence.js'
+import { generateStatusToken, REF_PATTERN, STATUS_TOKEN_PATTERN } from '../../domain/intake/report-ids.js'
+import { formToReportInput, jsonToReportInput, validateReport } from '../../domain/intake/report-rules.js'
+import { reporterStatus, reporterStatusText, verdictText } from '../../domain/intake/reporter-status.js'
+import { isXarf, parseXarf } from '../../domain/intake/xarf.js'
+import { sha256Hex } from '../../domain/sha256.js'
+import type { AppEnv } from '../app-env.js'
+import { bearerToken } from '../auth.js'
+import { isJsonMediaType, KIB, limitBody, mediaType, MIB, parseJson, prefersHtml, tooLarge, unsupportedMediaType } from '../intake-body.js'
+import { ReportCreatedSchema, ReportInputSchema, ReportStatusSchema } from '../intake-schemas.js'
+import { errors } from '../schemas.js'
+
+export const REPORT_MAX_BYTES = 256 * KIB
+export const XARF_MAX_BYTES = 5 * MIB
+const FORM = 'application/x-www-form-urlencoded'
+const ACCEPTED = ['application/json', FORM] as const
+
+/** Cookie carrying `<ref>.<statusToken>` from the form post to the receipt page. */
+export const RECEIPT_COOKIE = 'sg_receipt'
+export const RECEIPT_COOKIE_PATH = '/report'
+export const RECEIPT_COOKIE_MAX_AGE = 600
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/
+
+/** Media-type gate and size limit: JSON may be XARF (5 MiB), the form is 256 KiB. */
+const intakeGate = createMiddleware<AppEnv>(async (c, next) => {
+  const t = mediaType(c)
+  if (isJsonMediaType(t)) return limitBody(XARF_MAX_BYTES, 'An XARF report')(c, next)
+  if (t === FORM) return limitBody(REPORT_MAX_BYTES, 'A report')(c, next)
+  throw unsupportedMediaType(t, ACCEPTED)
+})
+
+interface ParsedReport {
+  input: Omit<NewReport, 'statusTokenHash'>
+  form: boolean
+}
+
+async function readReport(c: Context<AppEnv>, now: Date): Promise<ParsedReport> {
+  const t = mediaType(c)
+  const bytes = new Uint8Array(await c.req.arrayBuffer())
+  let raw: string
+  try {
+    raw = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new DomainError('validation_failed', 'The request body is not valid UTF-8 text.', { field: '(body)' })
+  }
+  if (t === FORM) {
+    const report = validateReport(formToReportInput(new URLSearchParams(raw)), now)
+    return { input: { report, channel: 'form', evidence: report.evidence ? [await textEvidence(report.evidence)] : [], xarf: null }, form: true }
+  }
+  const body = parseJson(raw)
+  if (isXarf(body)) {
+    const x = await parseXarf(body, now)
+    return {
+      input: { report: x.report, channel: 'xarf', evidence: x.evidence, xarf: { document: raw, reportId: x.reportId, type: x.type, reporterOrg: x.reporterOrg } },
+      form: false,
+    }
+  }
+  // only XARF documents (evidence inside) may use the larger limit
+  if (bytes.length > REPORT_MAX_BYTES) throw tooLarge(REPORT_MAX_BYTES, 'A report')
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new DomainError('validation_failed', 'The request body must be a JSON object with the report fields.', { field: '(body)' })
+  }
+  const { input, unknownKeys } = jsonToReportInput(body as Record<string, unknown>)
+  const report = validateReport(input, now, { unknownKeys })
+  return { input: { report, channel: 'json', evidence: report.evidence ? [await textEvidence(report.evidence)] : [], xarf: null }, form: false }
+}
+
+function isHttps(c: Context): boolean {
+  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
+}
+
+function respond(c: Context<AppEnv>, r: StoredResponse, form: boolean, replayed: boolean): Response {
+  const statusLink = `/v1/reports/${r.ref}`
+  c.header('cache-control', 'no-store')
+  if (replayed) c.header('idempotent-replayed', 'true')
+  if (form && prefersHtml(c.req.header('accept'))) {
+    setCookie(c, RECEIPT_COOKIE, `${r.ref}.${r.statusToken}`, {
+      path: RECEIPT_COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: isHttps(c),
+      maxAge: RECEIPT_COOKIE_MAX_AGE,
+    })
+    return c.redirect(`/report/receipt/${r.ref}`, 303)
+  }
+  c.header('location', statusLink)
+  return c.json({ ref: r.ref, statusToken: r.statusToken, ours: r.ours, status: r.status, links: { status: statusLink } }, 201)
+}
+
+/** What makes two requests "the same" for Idempotency-Key: media type and exact body bytes. */
+async function requestFingerprint(type: string, body: Uint8Array): Promise<string> {
+  const head = new TextEncoder().encode(type + '\n')
+  const all = new Uint8Array(head.length + body.length)
+  all.set(head)
+  all.set(body, head.length)
+  return sha256Hex(all)
+}
+
+function idempotencyConflict(): DomainError {
+  return new DomainError(
+    'idempotency_conflict',
+    'This Idempotency-Key was already used with a different request body; use a new key for a new report.',
+    { status: 422, field: 'Idempotency-Key' },
+  )
+}
+
+const NOT_FOUND = 'No report with this reference and status token. Check both; the token is the one shown when you sent the report.'
+
+export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): void {
+  app.openAPIRegistry.register('ReportInput', ReportInputSchema)
+  const inputRef = { $ref: '#/components/schemas/ReportInput' }
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/reports',
+      tags: ['Reports'],
+      summary: 'Report suspicious scanning (JSON, XARF v4 JSON, or the web form)',
+      description:
+        'JSON and form bodies up to 256 KiB, XARF documents up to 5 MiB. Send `Idempotency-Key` to make retries safe: ' +
+        'the same key and body within 24 hours return the first response; a different body is refused (422).',
+      middleware: [intakeGate] as const,
+      request: {
+        headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Up to 255 visible ASCII characters' }) }),
+        // documentation only: the handler parses the body itself (the XARF variant has other fields)
+        body: { required: true, content: { 'application/json': { schema: inputRef }, [FORM]: { schema: inputRef } } },
+      },
+      responses: {
+        201: { description: 'Received', content: { 'application/json': { schema: ReportCreatedSchema } } },
+        303: { description: 'Browser form post: to the receipt page (token in a one-time cookie)' },
+        ...errors(400, 413, 415, 422),
+      },
+    }),
+    async (c) => {
+      const t = now()
+      const key = c.req.header('idempotency-key')
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+        throw new DomainError('validation_failed', 'Idempotency-Key must be 1–255 visible ASCII characters, e.g. a UUID.', { field: 'Idempotency-Key' })
+      }
+      const db = c.get('db')
+      const form = mediaType(c) === FORM
+      let keyHash: string | null = null
+      let requestHash = ''
+      if (key !== undefined) {
+        keyHash = await sha256Hex(key)
+        requestHash = await requestFingerprint(mediaType(c), new Uint8Array(await c.req.arrayBuffer()))
+        // a retry is answered from the record, even if the report would no longer validate now
+        const prior = await db
+          .selectFrom('report_idempotency')
+          .select(['request_hash', 'response'])
+          .where('key_hash', '=', keyHash)
+          .where('created_at', '>', new Date(t.getTime() - IDEMPOTENCY_TTL_MS))
+          .executeTakeFirst()
+        if (prior?.response) {
+          if (prior.request_hash !== requestHash) throw idempotencyConflict()
+          return respond(c, prior.response as StoredResponse, form, true)
+        }
+      }
+
+      const parsed = await readReport(c, t)
+      const statusToken = generateStatusToken()
+      const statusTokenHash = await sha256Hex(statusToken)
+      const outcome = await db.transaction().execute(async (trx) => {
+        if (keyHash) {
+          const claim = await claimIdempotencyKey(trx, keyHash, requestHash, t)
+          if (claim.kind === 'conflict') throw idempotencyConflict()
+          if (claim.kind === 'replay') return { response: claim.response, replayed: true }
+        }
+        const created = await createReport(trx, { ...parsed.input, statusTokenHash }, t)
+        const response: StoredResponse = { ref: created.ref, statusToken, ours: created.ours, status: reporterStatus(created.case.status) }
+        if (keyHash) await completeIdempotencyKey(trx, keyHash, created.id, response)
+        return { response, replayed: false }
+      })
+      return respond(c, outcome.response, parsed.form, outcome.replayed)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/reports/{ref}',
+      tags: ['Reports'],
+      summary: 'Status of your report (send the status token as a bearer token)',
+      request: { params: z.object({ ref: z.string().openapi({ example: 'R-7K3M9Q2XTV' }) }) },
+      responses: {
+        200: { description: 'Status', content: { 'application/json': { schema: ReportStatusSchema } } },
+        ...errors(401, 404),
+      },
+    }),
+    async (c) => {
+      const { ref } = c.req.valid('param')
+      const token = bearerToken(c.req.header('authorization'))
+      if (!token) {
+        throw new DomainError('unauthorized', 'Send the status token you got with the report: Authorization: Bearer <statusToken>.', { status: 401 })
+      }
+      const notFound = () => new DomainError('not_found', NOT_FOUND, { status: 404 })
+      if (!REF_PATTERN.test(ref) || !STATUS_TOKEN_PATTERN.test(token)) throw notFound()
+      const db = c.get('db')
+      const report = await findReportForReporter(db, ref, await sha256Hex(token))
+      if (!report) throw notFound()
+      const notes = await listNotes(db, report.caseId, 'reporter')
+      const status = reporterStatus(report.caseStatus)
+      const final = report.caseStatus === 'resolved' && report.finalVerdict !== null
+      const verdict = final ? report.finalVerdict! : report.verdict
+      c.header('cache-control', 'no-store')
+      return c.json(
+        {
+          ref: report.ref,
+          status,
+          statusText: reporterStatusText(status),
+          verdict,
+          verdictText: verdictText(verdict, final),
+          verdictFinal: final,
+          ours: report.ours,
+          receivedAt: report.receivedAt.toISOString(),
+          observedFrom: report.observedFrom.toISOString(),
+          observedTo: report.observedTo.toISOString(),
+          target: report.target,
+          sourceIps: report.sourceIps,
+          category: report.category,
+          notes: notes.map((n) => ({ at: n.createdAt.toISOString(), text: n.body })),
+        },
+        200,
+      )
+    },
+  )
+}

@@ -1,0 +1,129 @@
+/**
+ * @module http/routes/rules
+ * Firewall-rule snippets from the latest published version, one per target format.
+ * Each (serial, format, filters, name, max_entries) is rendered once and then served
+ * from memory with its ETag, like the feed itself.
+ */
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { DomainError } from '../../domain/errors.js'
+import { applyFeedFilter, entryComment, feedFilterKey, parseFeedFilter } from '../../domain/feed-filter.js'
+import { findFormatter, formatters, maxNameLength, resolveSnippetOptions, type Formatter } from '../../domain/formatters/index.js'
+import type { AppEnv } from '../app-env.js'
+import { sendRendered } from '../feed-response.js'
+import { errors, FeedQuerySchema } from '../schemas.js'
+import type { FeedContext } from './feed-context.js'
+
+const FormatSchema = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    extension: z.string(),
+    separateFamilies: z.boolean(),
+    families: z.array(z.enum(['ipv4', 'ipv6'])),
+    validator: z.string().nullable(),
+    name: z.object({ default: z.string(), maxLength: z.number().int(), description: z.string() }),
+    maxEntries: z.object({ default: z.number().int().optional(), max: z.number().int(), reason: z.string() }).nullable(),
+    applyHint: z.string(),
+    url: z.string(),
+  })
+  .openapi('RuleFormat')
+
+export function formatJson(f: Formatter) {
+  return {
+    id: f.id,
+    title: f.title,
+    extension: f.extension,
+    separateFamilies: f.separateFamilies,
+    families: [...f.families],
+    validator: f.validator,
+    name: { default: f.name.default, maxLength: maxNameLength(f), description: f.name.description },
+    maxEntries: f.maxEntries ? { ...(f.maxEntries.default !== undefined ? { default: f.maxEntries.default } : {}), max: f.maxEntries.max, reason: f.maxEntries.reason } : null,
+    applyHint: f.applyHint,
+    url: `/v1/rules/${f.id}`,
+  }
+}
+
+export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): void {
+  const list = formatters.map(formatJson)
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/rules',
+      tags: ['Firewall snippets'],
+      summary: 'The firewall targets snippets are available for',
+      responses: { 200: { description: 'Formats', content: { 'application/json': { schema: z.object({ formats: z.array(FormatSchema) }) } } } },
+    }),
+    (c) => {
+      c.header('cache-control', 'public, max-age=3600')
+      c.header('access-control-allow-origin', '*')
+      return c.json({ formats: list }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/rules/{format}',
+      tags: ['Firewall snippets'],
+      summary: 'A ready-to-paste snippet for one firewall target, from the latest version',
+      request: {
+        params: z.object({ format: z.string().openapi({ example: 'nftables' }) }),
+        query: FeedQuerySchema.extend({
+          name: z.string().optional().openapi({ description: 'chain / set / list / object name (validated per target)' }),
+          max_entries: z.string().optional().openapi({ description: 'split into objects of at most N entries (targets with limits)' }),
+        }),
+      },
+      responses: {
+        200: { description: 'The snippet', content: { 'text/plain': { schema: z.string() } } },
+        304: { description: 'Not modified' },
+        ...errors(400, 404, 503),
+      },
+    }),
+    async (c: Context<AppEnv>) => {
+      const id = c.req.param('format') ?? ''
+      const f = findFormatter(id)
+      if (!f) {
+        throw new DomainError('unknown_format', `Unknown format '${id.slice(0, 40)}'. Valid formats: ${list.map((x) => x.id).join(', ')}.`, {
+          status: 404,
+          extra: { formats: list.map((x) => x.id) },
+        })
+      }
+      const query = c.req.query()
+      const filter = parseFeedFilter(query)
+      const opts = resolveSnippetOptions(f, { ...(query.name !== undefined ? { name: query.name } : {}), ...(query.max_entries !== undefined ? { maxEntries: query.max_entries } : {}) })
+      const { version, stale } = await ctx.store.latest(c.get('db'))
+      const base = ctx.publicUrl ?? new URL(c.req.url).origin
+      const key = `rules|${f.id}|${feedFilterKey(filter)}|${opts.name}|${opts.maxEntries ?? ''}|${base}`
+      const rendered = await version.render(key, () => {
+        const lists = applyFeedFilter(version.version.lists, filter)
+        const served = (f.families.includes('ipv4') ? lists.ipv4.length : 0) + (f.families.includes('ipv6') ? lists.ipv6.length : 0)
+        if (served === 0) {
+          throw new DomainError(
+            'not_found',
+            `No published ${f.families.join('/')} range matches these filters in version ${version.serial}; a snippet with no entries would lock every scanner out, so none is served.`,
+            { status: 404 },
+          )
+        }
+        const toEntry = (e: (typeof lists.ipv4)[number]) => ({ prefix: e.prefix, comment: entryComment(e) })
+        const text = f.render({
+          feed: { url: `${base}/v1/ranges`, serial: version.serial, createdAt: version.version.createdAt, sha256: version.version.sha256 },
+          ipv4: f.families.includes('ipv4') ? lists.ipv4.map(toEntry) : [],
+          ipv6: f.families.includes('ipv6') ? lists.ipv6.map(toEntry) : [],
+          name: opts.name,
+          maxEntries: opts.maxEntries,
+        })
+        return { text, contentType: f.contentType, count: served }
+      })
+      return sendRendered(c, version, rendered, {
+        maxAge: ctx.maxAge,
+        stale,
+        extraHeaders: {
+          'content-disposition': `inline; filename="scangate-${f.id}-${version.serial}.${f.extension}"`,
+          ...(await ctx.feedHeaders(version)),
+        },
+      })
+    },
+  )
+}

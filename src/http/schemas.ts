@@ -1,0 +1,138 @@
+/**
+ * @module http/schemas
+ * Zod schemas shared by request validation and the OpenAPI document: one source of
+ * truth for what the API accepts and returns.
+ */
+import { z } from '@hono/zod-openapi'
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().openapi({ description: 'Stable machine-readable error code' }),
+    instance: z.string().optional(),
+    requestId: z.string().optional(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  })
+  .openapi('Problem')
+
+export const problemContent = { 'application/problem+json': { schema: ProblemSchema } }
+
+/** Standard error responses, merged into each route's `responses`. */
+export function errors(...statuses: number[]) {
+  const out: Record<number, { description: string; content: typeof problemContent }> = {}
+  for (const s of statuses) out[s] = { description: `Problem (${s})`, content: problemContent }
+  return out
+}
+
+export const StatusSchema = z.enum(['announced', 'active', 'retiring'])
+
+export const FeedEntrySchema = z
+  .object({
+    prefix: z.string().openapi({ example: '192.0.2.0/24' }),
+    pool: z.string(),
+    region: z.string(),
+    label: z.string(),
+    status: StatusSchema,
+    activeFrom: z.string(),
+    retireAt: z.string().nullable(),
+  })
+  .openapi('FeedEntry')
+
+export const FeedDocumentSchema = z
+  .object({
+    serial: z.number().int(),
+    createdAt: z.string(),
+    sha256: z.string(),
+    counts: z.object({ ipv4: z.number().int(), ipv6: z.number().int() }),
+    aggregated: z.boolean().optional(),
+    ipv4: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string() })])),
+    ipv6: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string() })])),
+  })
+  .openapi('FeedDocument')
+
+export const FeedQuerySchema = z.object({
+  family: z.string().optional().openapi({ description: 'ipv4 or ipv6', example: 'ipv4' }),
+  pool: z.string().optional().openapi({ description: 'comma-separated pools' }),
+  region: z.string().optional().openapi({ description: 'comma-separated regions' }),
+  status: z.string().optional().openapi({ description: 'comma-separated: announced, active, retiring' }),
+  aggregate: z.string().optional().openapi({ description: 'true: minimal CIDR set per family' }),
+})
+
+const ChangeSchema = z.object({
+  added: z.array(z.object({ prefix: z.string(), status: StatusSchema, activeFrom: z.string(), retireAt: z.string().nullable() })),
+  removed: z.array(z.object({ prefix: z.string(), previousStatus: StatusSchema, effective: z.string() })),
+  changed: z.array(z.object({ prefix: z.string(), fields: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })), effective: z.string() })),
+})
+
+export const VersionSummarySchema = z
+  .object({
+    serial: z.number().int(),
+    createdAt: z.string(),
+    sha256: z.string(),
+    counts: z.object({ ipv4: z.number().int(), ipv6: z.number().int() }),
+    changes: ChangeSchema,
+  })
+  .openapi('VersionSummary')
+
+export const RangeInputSchema = z
+  .object({
+    prefix: z.string().openapi({ example: '198.51.100.0/24' }),
+    pool: z.string().openapi({ example: 'asv-external' }),
+    region: z.string().openapi({ example: 'eu-central' }),
+    label: z.string().nullable().optional(),
+    activeFrom: z.string().nullable().optional().openapi({ description: 'ISO-8601; default now. Future = announced.' }),
+    retireAt: z.string().nullable().optional(),
+  })
+  .strict()
+  .openapi('RangeInput')
+
+export const RangePatchSchema = z
+  .object({
+    pool: z.string().optional(),
+    region: z.string().optional(),
+    label: z.string().nullable().optional(),
+    activeFrom: z.string().optional(),
+    retireAt: z.string().nullable().optional(),
+  })
+  .strict()
+  .openapi('RangePatch')
+
+export const RangeSchema = z
+  .object({
+    id: z.string(),
+    prefix: z.string(),
+    family: z.enum(['ipv4', 'ipv6']),
+    pool: z.string(),
+    region: z.string(),
+    label: z.string(),
+    status: z.enum(['announced', 'active', 'retiring', 'retired']),
+    activeFrom: z.string(),
+    retireAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Range')
+
+export const PublishInputSchema = z
+  .object({
+    force: z.boolean().optional(),
+    note: z.string().max(500).optional(),
+  })
+  .strict()
+  .openapi('PublishInput')
+
+export const LookupSchema = z
+  .object({
+    ip: z.string(),
+    ours: z.boolean(),
+    prefix: z.string().optional(),
+    pool: z.string().optional(),
+    region: z.string().optional(),
+    status: z.enum(['announced', 'active', 'retiring', 'retired']).optional(),
+    activeFrom: z.string().optional(),
+    retireAt: z.string().nullable().optional(),
+  })
+  .openapi('Lookup')

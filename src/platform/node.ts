@@ -1,0 +1,154 @@
+/**
+ * @module platform/node
+ * The Node entry point: configuration from process.env, one database (pg pool or
+ * embedded PGlite), migrations, demo data on a fresh embedded install, the lifecycle
+ * timer, and the HTTP server with graceful shutdown.
+ */
+import { serve } from '@hono/node-server'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseConfig, retentionPolicy, type Config } from '../config.js'
+import { addRanges } from '../db/add-ranges.js'
+import { publishCatalogue } from '../db/publish-catalogue.js'
+import { listRanges } from '../db/range-repository.js'
+import { runRetentionPurge } from '../db/retention-purge.js'
+import { publishDueTransitions } from '../db/scheduled-publish.js'
+import { normaliseRange } from '../domain/catalogue-rules.js'
+import { demoCatalogue } from '../domain/demo-catalogue.js'
+import { createFeedSigner, generateFeedKey, type FeedSigner } from '../domain/feed-signing.js'
+import type { Logger } from '../http/app-env.js'
+import { createApp } from '../http/app.js'
+import { lockDataDir } from './data-dir-lock.js'
+import { clientIp } from './client-ip.js'
+import { createLogger } from './logger.js'
+import { createRedisRateLimiter } from './redis-rate-limiter.js'
+import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
+
+/** The longest the lifecycle timer sleeps: other processes may have changed the catalogue. */
+const MAX_TIMER_MS = 5 * 60_000
+
+async function main(): Promise<void> {
+  const config = parseConfig(process.env)
+  const log = createLogger(config.LOG_LEVEL)
+  let release = () => {}
+  let opened: OpenedDatabase
+  if (config.DATABASE_URL) {
+    opened = openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE })
+  } else {
+    release = lockDataDir(config.DATA_DIR, 'the scangate server')
+    opened = await openEmbedded(join(config.DATA_DIR, 'pgdata'))
+  }
+  const { db } = opened
+  const { applied } = await migrate(db)
+  log.info('database ready', { kind: opened.kind, migrationsApplied: applied })
+
+  if (opened.kind === 'embedded' && config.DEMO_DATA === 'auto' && (await listRanges(db)).length === 0) {
+    const now = new Date()
+    await addRanges(db, demoCatalogue(now).map((r) => normaliseRange(r, now)), { actor: 'system:demo', at: now })
+    const result = await publishCatalogue(db, { now, actor: 'system:demo', note: 'demo catalogue' })
+    log.info('empty embedded catalogue: loaded the demo catalogue (documentation prefixes only) and published it', {
+      serial: result.version.serial,
+      counts: result.version.counts,
+    })
+  }
+
+  const feedSigner = await loadFeedSigner(config, opened.kind, log)
+
+  let timer: NodeJS.Timeout | undefined
+  const schedule = async () => {
+    clearTimeout(timer)
+    let wait = MAX_TIMER_MS
+    try {
+      const outcome = await publishDueTransitions(db, new Date())
+      if (outcome.status === 'published') log.info('lifecycle publish', { serial: outcome.serial })
+      if (outcome.status === 'refused') log.warn('lifecycle publish refused', { reason: outcome.reason })
+      if (outcome.next) wait = Math.min(wait, Math.max(1000, outcome.next.getTime() - Date.now() + 50))
+    } catch (err) {
+      log.error('lifecycle publish failed', { error: String(err) })
+      wait = 30_000
+    }
+    timer = setTimeout(schedule, wait)
+    timer.unref()
+  }
+
+  // retention: once at start, then every six hours (the Workers cron does the same)
+  const purge = async () => {
+    try {
+      const counts = await runRetentionPurge(db, retentionPolicy(config), new Date(), 'system:retention')
+      log.info('retention purge', { ...counts })
+    } catch (err) {
+      log.error('retention purge failed', { error: String(err) })
+    }
+  }
+  void purge()
+  const purgeTimer = setInterval(() => void purge(), 6 * 3_600_000)
+  purgeTimer.unref()
+
+  const redis = config.REDIS_URL ? await createRedisRateLimiter(config.REDIS_URL) : null
+  const app = createApp({
+    getDb: () => db,
+    getClientIp: (c) => clientIp(getConnInfo(c).remote.address ?? null, c.req.header('x-forwarded-for'), config.TRUSTED_PROXY_HOPS),
+    ...(redis ? { rateLimiter: redis.limiter } : {}),
+    rateLimits: {
+      reportsPerMinute: config.RATE_LIMIT_REPORTS_PER_MINUTE,
+      reportsPerDay: config.RATE_LIMIT_REPORTS_PER_DAY,
+      statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
+    },
+    logger: log,
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL.replace(/\/$/, '') } : {}),
+    feedMaxAge: config.FEED_MAX_AGE,
+    feedRefreshMs: config.FEED_REFRESH_MS,
+    feedSigner,
+    onPublished: () => void schedule(),
+  })
+  await schedule()
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    log.info('listening', { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}` })
+  })
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info('shutting down', { signal })
+    clearTimeout(timer)
+    clearInterval(purgeTimer)
+    server.close(async () => {
+      await opened.close().catch(() => undefined)
+      await redis?.close()
+      release()
+      process.exit(0)
+    })
+    // connections that linger (keep-alive) must not block shutdown forever
+    setTimeout(() => process.exit(0), 10_000).unref()
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+/**
+ * The feed signer from FEED_SIGNING_KEY. A fresh embedded install gets a key of its own,
+ * kept in DATA_DIR, so signatures work out of the box; with a real database the key must
+ * be configured (every process must sign with the same key).
+ */
+async function loadFeedSigner(config: Config, kind: OpenedDatabase['kind'], log: Logger): Promise<FeedSigner | undefined> {
+  if (config.FEED_SIGNING_KEY) return createFeedSigner(config.FEED_SIGNING_KEY)
+  if (kind !== 'embedded') {
+    log.warn('FEED_SIGNING_KEY is not set: feed signatures are disabled (make a key with `npm run cli -- keygen`)')
+    return undefined
+  }
+  const file = join(config.DATA_DIR, 'feed-signing-key')
+  if (!existsSync(file)) {
+    const { privateKey } = await generateFeedKey()
+    writeFileSync(file, privateKey + '\n', { mode: 0o600 })
+    log.info('generated a feed signing key for the embedded install', { file })
+  }
+  return createFeedSigner(readFileSync(file, 'utf8').trim())
+}
+
+main().catch((err) => {
+  process.stderr.write(`scangate failed to start: ${err instanceof Error ? err.message : String(err)}\n`)
+  process.exit(1)
+})

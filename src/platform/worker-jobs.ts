@@ -1,0 +1,99 @@
+/**
+ * @module platform/worker-jobs
+ * What the Worker's cron trigger runs. Each job is independent: one failing does not
+ * stop the others, and the run fails afterwards (so the Cron Events page shows it) with
+ * the names of the jobs that failed. A new periodic task is one more entry in
+ * `SCHEDULED_JOBS`.
+ */
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { runRetentionPurge } from '../db/retention-purge.js'
+import { publishDueTransitions } from '../db/scheduled-publish.js'
+import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/privacy/retention.js'
+import type { Logger } from '../http/app-env.js'
+
+export interface JobContext {
+  /** A database client for this cron invocation only (closed when the run ends). */
+  db: Kysely<Database>
+  now: Date
+  log: Logger
+  /** Retention periods from the Worker's configuration. */
+  retention?: RetentionPolicy
+}
+
+export interface ScheduledJob {
+  /** Short, stable name: it appears in logs and in the failure message. */
+  name: string
+  /** Does the work; returns loggable facts (counts, serials, never personal data). */
+  run(ctx: JobContext): Promise<Record<string, unknown>>
+}
+
+export interface JobResult {
+  name: string
+  ok: boolean
+  ms: number
+  outcome?: Record<string, unknown>
+  error?: string
+}
+
+/** Publishes a new version when a range's activeFrom or retireAt has passed. */
+export const lifecyclePublishJob: ScheduledJob = {
+  name: 'lifecycle-publish',
+  async run({ db, now }) {
+    const outcome = await publishDueTransitions(db, now)
+    return { ...outcome, next: outcome.next ? outcome.next.toISOString() : null }
+  },
+}
+
+/**
+ * Deletes personal data past its retention period (see db/retention-purge). The cron
+ * fires every minute; purging once an hour (at minute 7) is plenty and keeps runs short.
+ */
+export const retentionPurgeJob: ScheduledJob = {
+  name: 'retention-purge',
+  async run({ db, now, retention }) {
+    if (now.getUTCMinutes() !== 7) return { skipped: 'runs at minute 7 of each hour' }
+    const counts = await runRetentionPurge(db, retention ?? DEFAULT_RETENTION, now, 'system:retention')
+    return { ...counts }
+  },
+}
+
+/** Run in order on every cron trigger. */
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [lifecyclePublishJob, retentionPurgeJob]
+
+export class ScheduledJobsFailed extends Error {
+  readonly results: JobResult[]
+  constructor(results: JobResult[]) {
+    const failed = results.filter((r) => !r.ok).map((r) => r.name)
+    super(`scheduled job(s) failed: ${failed.join(', ')}`)
+    this.name = 'ScheduledJobsFailed'
+    this.results = results
+  }
+}
+
+/**
+ * Runs every job in turn and logs each result.
+ * @throws ScheduledJobsFailed after all jobs ran, when any of them threw
+ */
+export async function runScheduledJobs(jobs: readonly ScheduledJob[], ctx: JobContext): Promise<JobResult[]> {
+  const results: JobResult[] = []
+  for (const job of jobs) {
+    const started = performance.now()
+    try {
+      const outcome = await job.run(ctx)
+      const result = { name: job.name, ok: true, ms: elapsed(started), outcome }
+      ctx.log.info('scheduled job done', { job: job.name, ms: result.ms, ...outcome })
+      results.push(result)
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err)
+      ctx.log.error('scheduled job failed', { job: job.name, error })
+      results.push({ name: job.name, ok: false, ms: elapsed(started), error })
+    }
+  }
+  if (results.some((r) => !r.ok)) throw new ScheduledJobsFailed(results)
+  return results
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10
+}

@@ -1,0 +1,79 @@
+/**
+ * @module tests/blackbox/support/target
+ * The one thing the black-box suite knows about the server under test: its base URL (and
+ * two tokens). Nothing here imports the app, so the same files check the Node server,
+ * `wrangler dev` (workerd) or a real deployment. scripts/blackbox.sh sets:
+ *
+ * - BLACKBOX_BASE_URL      e.g. http://127.0.0.1:8787 (no trailing slash needed)
+ * - BLACKBOX_ADMIN_TOKEN   a token with the `ranges:write` scope
+ * - BLACKBOX_OTHER_TOKEN   a valid token WITHOUT `ranges:write` (for the 403 checks)
+ *
+ * To add checks for a new resource, add `tests/blackbox/<resource>.test.ts` using `api()`;
+ * assert relative to what the server answers (the same database serves several targets
+ * one after the other, so serials and counts grow between runs).
+ */
+
+function required(name: string): string {
+  const v = process.env[name]
+  if (!v) {
+    throw new Error(`${name} is not set: run the black-box suite through scripts/blackbox.sh, or set ${name} yourself (see tests/blackbox/support/target.ts)`)
+  }
+  return v
+}
+
+export const target = {
+  get baseUrl(): string {
+    return required('BLACKBOX_BASE_URL').replace(/\/$/, '')
+  },
+  get adminToken(): string {
+    return required('BLACKBOX_ADMIN_TOKEN')
+  },
+  get otherToken(): string {
+    return required('BLACKBOX_OTHER_TOKEN')
+  },
+}
+
+/** One request to the server under test, bounded in time. */
+export async function api(path: string, init: RequestInit & { token?: string; json?: unknown } = {}): Promise<Response> {
+  const { token, json, ...rest } = init
+  const headers = new Headers(rest.headers)
+  if (token) headers.set('authorization', `Bearer ${token}`)
+  let body = rest.body
+  if (json !== undefined) {
+    headers.set('content-type', 'application/json')
+    body = JSON.stringify(json)
+  }
+  return fetch(target.baseUrl + path, { ...rest, headers, body: body ?? null, redirect: 'manual', signal: AbortSignal.timeout(15_000) })
+}
+
+export const admin = (path: string, init: RequestInit & { json?: unknown } = {}) => api(path, { ...init, token: target.adminToken })
+
+/** The RFC 9457 shape every error answers with. */
+export interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: string
+  instance?: string
+  errors?: { field: string; message: string }[]
+}
+
+export async function expectProblem(res: Response, status: number, code?: string): Promise<ProblemBody> {
+  const text = await res.text()
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text.slice(0, 300)}`)
+  if (res.headers.get('content-type') !== 'application/problem+json') {
+    throw new Error(`expected application/problem+json, got ${res.headers.get('content-type')}`)
+  }
+  const body = JSON.parse(text) as ProblemBody
+  if (body.status !== status) throw new Error(`problem status ${body.status} != HTTP ${status}`)
+  if (code && body.code !== code) throw new Error(`expected code ${code}, got ${body.code}: ${body.detail}`)
+  return body
+}
+
+/** The latest published serial as the feed reports it. */
+export async function latestSerial(): Promise<number> {
+  const res = await api('/v1/ranges')
+  if (res.status !== 200) throw new Error(`GET /v1/ranges answered ${res.status}; was the catalogue seeded?`)
+  return Number(res.headers.get('x-feed-serial'))
+}
