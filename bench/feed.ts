@@ -4,6 +4,14 @@
  * static file, with the same load generator (wrk) in the same run; prints the ratios.
  * Goal: the Node server reaches ≥ 0.6× nginx. Loopback only, bounded duration.
  *
+ * A third server is the reference for what Node itself can do: a bare `http.createServer`
+ * answering the same bytes with the same headers from a constant (no routing, no
+ * framework, no database). Its ratio to nginx is the ceiling for any Node server on this
+ * machine; scangate's ratio to it is the part the application code costs.
+ *
+ * The Node servers run the way `npm start` runs them (through tsx). The rounds alternate
+ * between the servers, and the median of each is compared, because this VM is noisy.
+ *
  * Run: npx tsx bench/feed.ts   (needs Debian's nginx and wrk: apt-get install nginx-light wrk)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -15,6 +23,13 @@ const DURATION = process.env.BENCH_SECONDS ?? '8'
 const CONNECTIONS = process.env.BENCH_CONNECTIONS ?? '32'
 const NODE_PORT = 38181
 const NGINX_PORT = 38182
+const RAW_PORT = 38183
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
 
 function wrk(url: string, headers: string[] = []): number {
   const args = ['-t1', `-c${CONNECTIONS}`, `-d${DURATION}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), url]
@@ -77,20 +92,50 @@ http { access_log off; default_type application/json;
     await waitFor(nginxUrl)
     const nginxEtag = (await fetch(nginxUrl)).headers.get('etag')!
 
-    // warm up both (JIT, caches)
-    wrk(nodeUrl)
-    const results = {
-      node200: wrk(nodeUrl),
-      nginx200: wrk(nginxUrl),
-      node304: wrk(nodeUrl, [`If-None-Match: ${etag}`]),
-      nginx304: wrk(nginxUrl, [`If-None-Match: ${nginxEtag}`]),
+    // bare Node: the same status, headers and body from constants
+    const headers: Record<string, string> = {}
+    res.headers.forEach((v, k) => {
+      if (k !== 'date' && k !== 'connection' && k !== 'keep-alive') headers[k] = v
+    })
+    const rawScript = join(dir, 'raw-node.mjs')
+    writeFileSync(
+      rawScript,
+      `import http from 'node:http'
+const body = Buffer.from(${JSON.stringify(body)})
+const headers = ${JSON.stringify(headers)}
+const notModified = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== 'content-type' && k !== 'content-length'))
+http.createServer((req, res) => {
+  if (req.headers['if-none-match'] === headers.etag) { res.writeHead(304, notModified); res.end() }
+  else { res.writeHead(200, headers); res.end(body) }
+}).listen(${RAW_PORT}, '127.0.0.1')
+`,
+    )
+    const raw = spawn(process.execPath, ['--import', 'tsx', rawScript], { stdio: 'inherit' })
+    children.push(raw)
+    const rawUrl = `http://127.0.0.1:${RAW_PORT}/v1/ranges`
+    await waitFor(rawUrl)
+
+    // warm up (JIT, caches)
+    for (const url of [nodeUrl, rawUrl, nginxUrl]) wrk(url)
+    const runs = { node200: [] as number[], raw200: [] as number[], nginx200: [] as number[], node304: [] as number[], raw304: [] as number[], nginx304: [] as number[] }
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.node200.push(wrk(nodeUrl))
+      runs.raw200.push(wrk(rawUrl))
+      runs.nginx200.push(wrk(nginxUrl))
+      runs.node304.push(wrk(nodeUrl, [`If-None-Match: ${etag}`]))
+      runs.raw304.push(wrk(rawUrl, [`If-None-Match: ${etag}`]))
+      runs.nginx304.push(wrk(nginxUrl, [`If-None-Match: ${nginxEtag}`]))
     }
-    const ratio200 = results.node200 / results.nginx200
-    const ratio304 = results.node304 / results.nginx304
-    console.log(`body ${body.length} bytes; wrk -t1 -c${CONNECTIONS} -d${DURATION}s on loopback`)
-    console.log(`200: node ${results.node200.toFixed(0)} req/s, nginx ${results.nginx200.toFixed(0)} req/s → ratio ${ratio200.toFixed(2)}×`)
-    console.log(`304: node ${results.node304.toFixed(0)} req/s, nginx ${results.nginx304.toFixed(0)} req/s → ratio ${ratio304.toFixed(2)}×`)
-    console.log(`goal ≥ 0.60×: ${ratio200 >= 0.6 && ratio304 >= 0.6 ? 'met' : 'NOT met'}`)
+    const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<keyof typeof runs, number>
+    const line = (what: string, node: number, rawNode: number, nginx: number) =>
+      `${what}: scangate ${node.toFixed(0)} req/s, bare Node ${rawNode.toFixed(0)} req/s, nginx ${nginx.toFixed(0)} req/s → ` +
+      `scangate/nginx ${(node / nginx).toFixed(2)}×, bare Node/nginx ${(rawNode / nginx).toFixed(2)}×, scangate/bare Node ${(node / rawNode).toFixed(2)}×`
+    console.log(`body ${body.length} bytes; wrk -t1 -c${CONNECTIONS} -d${DURATION}s on loopback; median of ${ROUNDS} alternating rounds`)
+    console.log(line('200', m.node200, m.raw200, m.nginx200))
+    console.log(line('304', m.node304, m.raw304, m.nginx304))
+    const ratio200 = m.node200 / m.nginx200
+    const ratio304 = m.node304 / m.nginx304
+    console.log(`goal ≥ 0.60× nginx: ${ratio200 >= 0.6 && ratio304 >= 0.6 ? 'met' : 'NOT met'}`)
   } finally {
     for (const c of children) c.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 500))

@@ -4,9 +4,11 @@
  * embedded PGlite), migrations, demo data on a fresh embedded install, the lifecycle
  * timer, and the HTTP server with graceful shutdown.
  */
-import { serve } from '@hono/node-server'
+import { getRequestListener } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { parseConfig, retentionPolicy, type Config } from '../config.js'
 import { addRanges } from '../db/add-ranges.js'
@@ -24,6 +26,7 @@ import { clientIp } from './client-ip.js'
 import { createLogger } from './logger.js'
 import { createRedisRateLimiter } from './redis-rate-limiter.js'
 import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
+import { ResponseCache } from './node-response-cache.js'
 
 /** The longest the lifecycle timer sleeps: other processes may have changed the catalogue. */
 const MAX_TIMER_MS = 5 * 60_000
@@ -104,7 +107,17 @@ async function main(): Promise<void> {
   })
   await schedule()
 
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  // feed polls are answered from memory for as long as the feed store would trust its copy
+  const responses = new ResponseCache({
+    ttlMs: config.FEED_REFRESH_MS,
+    onHit: (hit) => log.info('request', { ...hit, cached: true }),
+  })
+  const listener = getRequestListener(responses.wrap(app.fetch))
+  const server = createServer((req, res) => {
+    if (!responses.serve(req, res)) void listener(req, res)
+  })
+  server.listen(config.PORT, config.HOST, () => {
+    const info = server.address() as AddressInfo
     log.info('listening', { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}` })
   })
 
