@@ -118,3 +118,51 @@ export async function reportsAffectedBySessions(db: Kysely<Database>, sessionIds
     where c.status <> all(${[...SETTLED_CASE_STATUSES]}::text[])`.execute(db)
   return rows.rows.map((r) => r.id)
 }
+
+/** How far back the periodic sweep looks: reports older than intake accepts cannot change. */
+export const RELINK_SWEEP_DAYS = 90
+
+/**
+ * The periodic safety net behind the event-driven linking: recomputes the links and
+ * verdicts of every report of an open case seen in the last `RELINK_SWEEP_DAYS`, a batch
+ * at a time. Session writes already re-link the reports they affect in their own
+ * transaction. The sweep repairs what such a write could not reach, such as links
+ * removed by hand in the database or a restore from a backup taken between a report and
+ * its session. It returns how many reports it looked at and how many changed verdict.
+ */
+export async function relinkOpenReports(
+  db: Kysely<Database>,
+  now: Date,
+  opts: { batch?: number } = {},
+): Promise<{ reports: number; verdictsChanged: number }> {
+  const batch = opts.batch ?? 500
+  const since = new Date(now.getTime() - RELINK_SWEEP_DAYS * 86_400_000)
+  let after = '00000000-0000-0000-0000-000000000000'
+  let reports = 0
+  let verdictsChanged = 0
+  for (;;) {
+    const rows = await db
+      .selectFrom('reports as r')
+      .innerJoin('cases as c', 'c.id', 'r.case_id')
+      .select(['r.id', 'r.verdict'])
+      .where('c.status', 'not in', [...SETTLED_CASE_STATUSES])
+      .where('c.last_report_at', '>=', since)
+      .where('r.id', '>', after)
+      .orderBy('r.id')
+      .limit(batch)
+      .execute()
+    if (rows.length === 0) break
+    const ids = rows.map((r) => r.id)
+    const before = new Map(rows.map((r) => [r.id, r.verdict]))
+    const changed = await db.transaction().execute(async (trx) => {
+      await relinkReports(trx, ids, now)
+      const afterRows = await trx.selectFrom('reports').select(['id', 'verdict']).where('id', 'in', ids).execute()
+      return afterRows.filter((r) => before.get(r.id) !== r.verdict).length
+    })
+    reports += rows.length
+    verdictsChanged += changed
+    after = ids[ids.length - 1]!
+    if (rows.length < batch) break
+  }
+  return { reports, verdictsChanged }
+}

@@ -14,6 +14,7 @@ import { parseConfig, retentionPolicy, type Config } from '../config.js'
 import { addRanges } from '../db/add-ranges.js'
 import { publishCatalogue } from '../db/publish-catalogue.js'
 import { listRanges } from '../db/range-repository.js'
+import { relinkOpenReports } from '../db/linking.js'
 import { runRetentionPurge } from '../db/retention-purge.js'
 import { publishDueTransitions } from '../db/scheduled-publish.js'
 import { normaliseRange } from '../domain/catalogue-rules.js'
@@ -76,12 +77,18 @@ async function main(): Promise<void> {
   }
 
   // retention: once at start, then every six hours (the Workers cron does the same)
+  // housekeeping every six hours: the retention purge, then the re-link sweep
   const purge = async () => {
     try {
       const counts = await runRetentionPurge(db, retentionPolicy(config), new Date(), 'system:retention')
       log.info('retention purge', { ...counts })
     } catch (err) {
       log.error('retention purge failed', { error: String(err) })
+    }
+    try {
+      log.info('relink sweep', { ...(await relinkOpenReports(db, new Date())) })
+    } catch (err) {
+      log.error('relink sweep failed', { error: String(err) })
     }
   }
   void purge()

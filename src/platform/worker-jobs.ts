@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { relinkOpenReports } from '../db/linking.js'
 import { runRetentionPurge } from '../db/retention-purge.js'
 import { publishDueTransitions } from '../db/scheduled-publish.js'
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/privacy/retention.js'
@@ -58,8 +59,21 @@ export const retentionPurgeJob: ScheduledJob = {
   },
 }
 
+/**
+ * Re-links the reports of open cases to the scan sessions (see db/linking
+ * `relinkOpenReports`). Linking is already done on every report and session write; this
+ * hourly sweep (at minute 37, away from the purge) repairs anything those writes missed.
+ */
+export const relinkJob: ScheduledJob = {
+  name: 'relink-open-reports',
+  async run({ db, now }) {
+    if (now.getUTCMinutes() !== 37) return { skipped: 'runs at minute 37 of each hour' }
+    return { ...(await relinkOpenReports(db, now)) }
+  },
+}
+
 /** Run in order on every cron trigger. */
-export const SCHEDULED_JOBS: readonly ScheduledJob[] = [lifecyclePublishJob, retentionPurgeJob]
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [lifecyclePublishJob, retentionPurgeJob, relinkJob]
 
 export class ScheduledJobsFailed extends Error {
   readonly results: JobResult[]

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { sessionMatchesQuery } from '../../src/db/linking.js'
+import { relinkOpenReports, sessionMatchesQuery } from '../../src/db/linking.js'
 import {
   classifySources,
   claimIdempotencyKey,
@@ -91,6 +91,44 @@ describe('linking in the database agrees with the domain rules', () => {
       }),
       { numRuns: 40 },
     )
+  })
+})
+
+describe('the periodic re-link sweep', () => {
+  it('restores links lost outside the normal writes, leaves settled cases alone, and pages through every open report', async () => {
+    const at = (h: number) => new Date(now.getTime() + h * HOUR)
+    await saveSessions(
+      t.db,
+      [{ externalId: 'sweep-1', customerRef: 'c', scannerIps: ['192.0.2.1'], startedAt: at(-10), endedAt: at(-1), authorizedTargets: ['100.100.1.0/24'], scanType: null }],
+      now,
+      { actor: 'test' },
+    )
+    const made = []
+    for (let i = 0; i < 5; i++) made.push(await report({ sourceIps: ['192.0.2.1'], from: at(-5), to: at(-4), target: `100.100.${i + 1}.9` }))
+    const verdictOf = async (id: string) => (await t.db.selectFrom('reports').select('verdict').where('id', '=', id).executeTakeFirstOrThrow()).verdict
+    expect(await verdictOf(made[0]!.id)).toBe('authorized_scan')
+    expect(await verdictOf(made[1]!.id)).toBe('out_of_scope_scan')
+
+    // the desk closed the case of report 1; then every link disappears and the verdicts are wiped
+    const settled = await t.db.selectFrom('reports').select('case_id').where('id', '=', made[1]!.id).executeTakeFirstOrThrow()
+    await t.db.updateTable('cases').set({ status: 'resolved', final_verdict: 'out_of_scope_scan' }).where('id', '=', settled.case_id).execute()
+    await sql`delete from report_session_links`.execute(t.db)
+    await sql`update reports set verdict = 'our_ip_no_session'`.execute(t.db)
+
+    // a batch of 2 pages through the 4 open reports
+    const outcome = await relinkOpenReports(t.db, now, { batch: 2 })
+    expect(outcome).toEqual({ reports: 4, verdictsChanged: 4 })
+    expect(await verdictOf(made[0]!.id)).toBe('authorized_scan')
+    for (const i of [2, 3, 4]) expect(await verdictOf(made[i]!.id)).toBe('out_of_scope_scan')
+    // the resolved case keeps what the desk saw
+    expect(await verdictOf(made[1]!.id)).toBe('our_ip_no_session')
+    const links = await t.db.selectFrom('report_session_links').select('report_id').execute()
+    expect(links.map((l) => l.report_id).sort()).toEqual([made[0]!.id, made[2]!.id, made[3]!.id, made[4]!.id].sort())
+
+    // nothing left to repair: a second sweep changes nothing
+    expect(await relinkOpenReports(t.db, now)).toEqual({ reports: 4, verdictsChanged: 0 })
+    // after 90 quiet days the reports are out of its reach
+    expect(await relinkOpenReports(t.db, new Date(now.getTime() + 91 * DAY))).toEqual({ reports: 0, verdictsChanged: 0 })
   })
 })
 

@@ -407,4 +407,18 @@ describe('retention purge job', () => {
       await t.close()
     }
   })
+
+  it('re-links open reports once an hour, at minute 37, and is part of every cron run', async () => {
+    const { relinkJob, SCHEDULED_JOBS } = await import('../../src/platform/worker-jobs.js')
+    expect(SCHEDULED_JOBS.map((j) => j.name)).toEqual(['lifecycle-publish', 'retention-purge', 'relink-open-reports'])
+    const { openTestDb } = await import('../helpers/test-db.js')
+    const t = await openTestDb()
+    try {
+      const log = { info() {}, warn() {}, error() {} }
+      expect(await relinkJob.run({ db: t.db, now: new Date('2026-11-01T10:07:00Z'), log })).toEqual({ skipped: 'runs at minute 37 of each hour' })
+      expect(await relinkJob.run({ db: t.db, now: new Date('2026-11-01T10:37:00Z'), log })).toEqual({ reports: 0, verdictsChanged: 0 })
+    } finally {
+      await t.close()
+    }
+  })
 })
