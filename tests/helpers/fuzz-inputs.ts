@@ -68,9 +68,13 @@ function deepObject(depth: number): unknown {
   return v
 }
 
-/** Values of the wrong kind for whatever field they replace. */
+/**
+ * Values of the wrong kind for whatever field they replace. Objects and arrays are fresh
+ * copies on every draw: `mutated` may write into a value it placed earlier, and a shared
+ * constant written into would carry that change (or a cycle) into every later body.
+ */
 const wrongValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, false, 0, -1, 1.5, 2 ** 53 + 1, -(2 ** 63), 1e308, '', [], {}, [null], { '': '' }),
+  fc.constantFrom(null, true, false, 0, -1, 1.5, 2 ** 53 + 1, -(2 ** 63), 1e308, '', [], {}, [null], { '': '' }).map((v) => (typeof v === 'object' && v !== null ? structuredClone(v) : v)),
   fc.constantFrom(8, 64, 500, 2000).map((d) => (d % 3 === 0 ? deepObject(d) : deepArray(d))),
   fc.jsonValue({ maxDepth: 3 }),
   fc.constantFrom(...WEIRD_STRINGS, ...INVALID_IPS, ...BAD_DATES),
@@ -237,7 +241,8 @@ export function mutated(document: unknown): fc.Arbitrary<unknown> {
         if (Array.isArray(parent)) parent.splice(Number(last), 1)
         else delete parent[last]
       } else {
-        parent[last] = value
+        // a copy: a later change of this list may lead into the value placed here
+        parent[last] = structuredClone(value)
       }
     }
     return copy
