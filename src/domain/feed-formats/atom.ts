@@ -5,8 +5,13 @@
  */
 import type { VersionSummary } from './feed-meta.js'
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
 export function xmlEscape(text: string): string {
   return text
+    // lone surrogates first: removing a control character between two halves would
+    // otherwise join them into a character that was never in the text
+    .replace(LONE_SURROGATE, '\ufffd')
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
