@@ -76,8 +76,8 @@ async function main(): Promise<void> {
     timer.unref()
   }
 
-  // retention: once at start, then every six hours (the Workers cron does the same)
-  // housekeeping every six hours: the retention purge, then the re-link sweep
+  // housekeeping once at start, then every six hours (the Workers cron runs the same jobs
+  // hourly): the retention purge, then the re-link sweep
   const purge = async () => {
     try {
       const counts = await runRetentionPurge(db, retentionPolicy(config), new Date(), 'system:retention')

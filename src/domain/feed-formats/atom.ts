@@ -3,9 +3,8 @@
  * An Atom (RFC 4287) feed with one entry per published version, newest first, so
  * firewall owners can subscribe to changes in any feed reader or chat integration.
  */
+import { LONE_SURROGATE } from '../unicode.js'
 import type { VersionSummary } from './feed-meta.js'
-
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 
 export function xmlEscape(text: string): string {
   return text

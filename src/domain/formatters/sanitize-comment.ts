@@ -10,6 +10,7 @@
  * treat a trailing backslash as a line continuation, even inside comments, which would
  * swallow the next rule.
  */
+import { LONE_SURROGATE } from '../unicode.js'
 
 export interface CommentRule {
   /** Longest result in UTF-8 bytes (ASCII targets: characters). */
@@ -33,7 +34,6 @@ function scanLength(maxBytes: number): number {
 // person reviewing the snippet ("Trojan Source").
 const INVISIBLE =
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
 const COMBINING_MARK = /[\u0300-\u036f]/g
 const NON_ASCII = /[^\u0020-\u007e]/g
 const BACKSLASH = /\\/g
