@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { DEFAULT_RETENTION, type RetentionPolicy } from './domain/privacy/retention.js'
+import { checkSecurityTxtExpiry, parseSecurityContacts, type SecurityTxtConfig } from './domain/security-txt.js'
 
 const ConfigSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -27,6 +28,12 @@ const ConfigSchema = z.object({
   RETENTION_CONTACT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RETENTION_XARF_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** RFC 9116 security.txt: comma-separated mailto:/https: contacts and an ISO expiry (both, or neither). */
+  SECURITY_TXT_CONTACT: z.string().max(2000).optional(),
+  SECURITY_TXT_EXPIRES: z.string().datetime({ offset: true }).optional(),
+  SECURITY_TXT_LANGUAGES: z.string().max(100).default('en'),
+  /** RDAP service asked for a network's abuse contact (opt-out e-mail proof); a bootstrap redirector is fine. */
+  RDAP_BASE_URL: z.string().url().default('https://rdap.org'),
   /** Ed25519 private key (base64 PKCS#8 or PEM) that signs published versions. */
   FEED_SIGNING_KEY: z.string().optional(),
 })
@@ -51,5 +58,29 @@ export function retentionPolicy(config: Config): RetentionPolicy {
     contactDaysAfterClose: config.RETENTION_CONTACT_DAYS,
     evidenceDays: config.RETENTION_EVIDENCE_DAYS,
     xarfDays: config.RETENTION_XARF_DAYS,
+  }
+}
+
+/**
+ * security.txt as configured, or null when it is not. Throws when only half is set, or when
+ * the file would already be expired: a server must not start advertising stale contacts.
+ */
+export function securityTxtConfig(config: Config, now: Date): SecurityTxtConfig | null {
+  if (!config.SECURITY_TXT_CONTACT && !config.SECURITY_TXT_EXPIRES) return null
+  if (!config.SECURITY_TXT_CONTACT || !config.SECURITY_TXT_EXPIRES) {
+    throw new Error('Invalid configuration: set both SECURITY_TXT_CONTACT and SECURITY_TXT_EXPIRES, or neither')
+  }
+  if (!config.PUBLIC_URL) throw new Error('Invalid configuration: security.txt needs PUBLIC_URL (its Canonical and Policy fields are absolute URLs)')
+  const expires = new Date(config.SECURITY_TXT_EXPIRES)
+  try {
+    checkSecurityTxtExpiry(expires, now)
+    return {
+      contacts: parseSecurityContacts(config.SECURITY_TXT_CONTACT),
+      expires,
+      publicUrl: config.PUBLIC_URL,
+      preferredLanguages: config.SECURITY_TXT_LANGUAGES.split(',').map((s) => s.trim()).filter(Boolean),
+    }
+  } catch (err) {
+    throw new Error(`Invalid configuration: ${(err as Error).message}`)
   }
 }

@@ -25,6 +25,10 @@ export interface ScannerRangesTable {
   retire_at: Timestamp | null
   created_at: GeneratedTimestamp
   updated_at: GeneratedTimestamp
+  /** identity facts (migrations/0012); bigint reads back as a string from pg */
+  asn: ColumnType<string | number | null, number | null | undefined, number | null>
+  rir_handle: ColumnType<string | null, string | null | undefined, string | null>
+  rdns: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface FeedVersionsTable {
@@ -268,6 +272,41 @@ export interface OutboxAttemptsTable {
   error: string | null
 }
 
+// --- network owners (migrations/0012_opt_out_and_identity.sql) -------------------------
+
+export type OptOutStatus = 'pending' | 'verified' | 'rejected'
+
+export interface OptOutRequestsTable {
+  id: Generated<string>
+  ref: string
+  /** cidr[]: select as `prefixes::text[]` */
+  prefixes: ColumnType<string[], string[], string[]>
+  method: 'dns' | 'dns_domain' | 'http' | 'rdap_email'
+  proof_domain: string | null
+  proof_address: string | null
+  token_hash: string
+  mail_code_hash: string | null
+  contact_email: string | null
+  status: ColumnType<OptOutStatus, OptOutStatus | undefined, OptOutStatus>
+  needs_desk: boolean
+  checks: Generated<number>
+  last_check_at: Timestamp | null
+  last_check_result: string | null
+  decided_at: Timestamp | null
+  decided_by: string | null
+  exclusion_expires_at: Timestamp | null
+  created_at: Timestamp
+}
+
+export interface ScannerPoolsTable {
+  pool: string
+  description: string | null
+  user_agents: string[]
+  tls_banner: string | null
+  ssh_banner: string | null
+  updated_at: Timestamp
+}
+
 export interface Database {
   scanner_ranges: ScannerRangesTable
   feed_versions: FeedVersionsTable
@@ -291,6 +330,8 @@ export interface Database {
   desk_sessions: DeskSessionsTable
   outbox: OutboxTable
   outbox_attempts: OutboxAttemptsTable
+  opt_out_requests: OptOutRequestsTable
+  scanner_pools: ScannerPoolsTable
 }
 
 export type ScannerRangeRow = Selectable<ScannerRangesTable>

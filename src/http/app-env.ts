@@ -8,6 +8,8 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { TokenInfo } from '../db/token-repository.js'
 import type { FeedSigner } from '../domain/feed-signing.js'
+import type { OptOutProbes } from '../domain/opt-out/probes.js'
+import type { SecurityTxtConfig } from '../domain/security-txt.js'
 import type { RateLimiter } from './rate-limit.js'
 
 export interface RateLimits {
@@ -48,6 +50,10 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimits>
   /** Called after a successful publish (the Node timer reschedules itself). */
   onPublished?: (serial: number) => void
+  /** DNS and guarded HTTP for network owners' opt-out proofs; without them requests wait for the desk. */
+  optOutProbes?: OptOutProbes
+  /** RFC 9116 security.txt; without it /.well-known/security.txt answers 404. */
+  securityTxt?: SecurityTxtConfig | null
 }
 
 export interface AppEnv {

@@ -34,6 +34,11 @@ import { registerLookupRoutes } from './routes/lookup.js'
 import { registerRuleRoutes } from './routes/rules.js'
 import { registerOpenApiRoutes } from './routes/openapi.js'
 import { registerApiDocsRoutes } from './routes/api-docs.js'
+import { registerIdentityRoutes } from './routes/identity.js'
+import { registerOptOutRoutes } from './routes/opt-outs.js'
+import { NO_PROBES } from '../domain/opt-out/probes.js'
+import { DEFAULT_EXCLUSION_POLICY } from '../domain/exclusion-rules.js'
+import { postgresRateLimiter } from './rate-limit.js'
 import { applyRateLimits } from './rate-limit-rules.js'
 import { registerPageMiddleware, registerPageRoutes } from './pages/index.js'
 import { securityHeaders } from './security-headers.js'
@@ -97,6 +102,14 @@ export function createApp(deps: AppDeps) {
   registerPageRoutes(app, feed, now)
   registerAdminCaseRoutes(app, now)
   registerExclusionRoutes(app, now)
+  registerIdentityRoutes(app, { feed, now, securityTxt: deps.securityTxt ?? null, feedSigner: deps.feedSigner, publicUrl: deps.publicUrl })
+  registerOptOutRoutes(app, {
+    now,
+    log,
+    getClientIp: deps.getClientIp,
+    limiter: deps.rateLimiter ?? postgresRateLimiter,
+    context: { probes: deps.optOutProbes ?? NO_PROBES, policy: deps.exclusionPolicy ?? DEFAULT_EXCLUSION_POLICY, publicUrl: deps.publicUrl ?? null },
+  })
   registerOpenApiRoutes(app)
   registerApiDocsRoutes(app)
 

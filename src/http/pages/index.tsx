@@ -17,6 +17,7 @@ import { registerDeskRoutes } from './desk/routes.js'
 import { homePage } from './home.js'
 import { MessagePage } from './layout.js'
 import { lookupPage } from './lookup.js'
+import { optOutConfirmPage, optOutConfirmPost, optOutPage, optOutPost, optOutVerifyPost } from './opt-out.js'
 import { reportFormPage, reportFormPost } from './report-form.js'
 import { FormGuard } from './report-guard.js'
 import { statusFormPage, statusFormPost } from './report-status.js'
@@ -39,12 +40,18 @@ export const PAGE_ROUTES: Readonly<Record<string, string>> = {
   'POST /desk/cases/{id}/notes': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/transition)',
+  'GET /opt-out': 'HTML page: network owners ask us to stop scanning (the API equivalent is POST /v1/opt-outs)',
+  'POST /opt-out': 'browser form post of the opt-out page (the API equivalent is POST /v1/opt-outs)',
+  'POST /opt-out/verify': 'browser form post of the opt-out page (the API equivalent is POST /v1/opt-outs/{ref}/verify)',
+  'GET /opt-out/confirm': 'HTML page: the link in the RDAP challenge mail shows a confirm button',
+  'POST /opt-out/confirm': 'browser form post of the confirm page (the API equivalent is POST /v1/opt-outs/{ref}/confirm)',
+  'GET /.well-known/security.txt': 'RFC 9116 text file, not an API operation',
   'GET /assets/app.css': 'stylesheet of the HTML pages',
   'GET /assets/app.js': 'progressive-enhancement script of the HTML pages',
 }
 
 export function isPagePath(path: string): boolean {
-  return path === '/' || path === '/lookup' || path === '/report' || path.startsWith('/report/') || path === '/desk' || path.startsWith('/desk/')
+  return path === '/' || path === '/lookup' || path === '/report' || path.startsWith('/report/') || path === '/desk' || path.startsWith('/desk/') || path === '/opt-out' || path.startsWith('/opt-out/')
 }
 
 const TITLES: Record<number, string> = {
@@ -105,5 +112,10 @@ export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, 
   app.post('/report', limitBody(REPORT_MAX_BYTES, 'A report'), (c) => reportFormPost(c, guard, now))
   app.get('/report/status', (c) => statusFormPage(c))
   app.post('/report/status', limitBody(16 * KIB, 'The status form'), (c) => statusFormPost(c, app))
+  app.get('/opt-out', (c) => optOutPage(c))
+  app.post('/opt-out', limitBody(16 * KIB, 'The opt-out form'), (c) => optOutPost(c, app))
+  app.post('/opt-out/verify', limitBody(4 * KIB, 'The verify form'), (c) => optOutVerifyPost(c, app))
+  app.get('/opt-out/confirm', (c) => optOutConfirmPage(c))
+  app.post('/opt-out/confirm', limitBody(4 * KIB, 'The confirm form'), (c) => optOutConfirmPost(c, app))
   registerDeskRoutes(app, now)
 }

@@ -13,7 +13,13 @@ const CLIENT_HEADERS = ['x-forwarded-for', 'x-forwarded-proto', 'cf-connecting-i
 
 export type InternalApp = Pick<Hono<AppEnv>, 'request'>
 
-export async function callApi(app: InternalApp, c: Context<AppEnv>, path: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function callApi(
+  app: InternalApp,
+  c: Context<AppEnv>,
+  path: string,
+  headers: Record<string, string> = {},
+  init: { method?: 'GET' | 'POST'; json?: unknown } = {},
+): Promise<Response> {
   const forwarded: Record<string, string> = { accept: 'application/json' }
   for (const h of CLIENT_HEADERS) {
     const v = c.req.header(h)
@@ -25,7 +31,9 @@ export async function callApi(app: InternalApp, c: Context<AppEnv>, path: string
   } catch {
     // Node and tests have no ExecutionContext
   }
-  return app.request(new URL(path, c.req.url).href, { headers: { ...forwarded, ...headers } }, c.env, executionCtx)
+  const body = init.json === undefined ? undefined : JSON.stringify(init.json)
+  if (body !== undefined) forwarded['content-type'] = 'application/json'
+  return app.request(new URL(path, c.req.url).href, { method: init.method ?? 'GET', headers: { ...forwarded, ...headers }, body }, c.env, executionCtx)
 }
 
 /** The `detail` of a problem response, or a fallback. */

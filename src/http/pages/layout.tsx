@@ -7,7 +7,7 @@
 import type { Child } from 'hono/jsx'
 import { assetUrl } from './assets.js'
 
-export type Section = 'scanners' | 'lookup' | 'report' | 'status' | 'desk' | 'none'
+export type Section = 'scanners' | 'lookup' | 'report' | 'status' | 'opt-out' | 'desk' | 'none'
 
 const DESK_NAV: { href: string; label: string; section: Section }[] = [
   { href: '/desk', label: 'Case queue', section: 'desk' },
@@ -19,6 +19,7 @@ const NAV: { href: string; label: string; section: Section }[] = [
   { href: '/lookup', label: 'Is this IP yours?', section: 'lookup' },
   { href: '/report', label: 'Report abuse', section: 'report' },
   { href: '/report/status', label: 'Report status', section: 'status' },
+  { href: '/opt-out', label: 'Opt out', section: 'opt-out' },
 ]
 
 export interface LayoutProps {
@@ -73,6 +74,9 @@ export function Layout({ title, section, children, deskBar }: LayoutProps) {
             <ul>
               <li>
                 <a href="/v1/ranges">Ranges (JSON)</a>
+              </li>
+              <li>
+                <a href="/v1/identity">How our scanners identify themselves</a>
               </li>
               <li>
                 <a href="/v1/feed.atom">Changes (Atom)</a>
