@@ -13,7 +13,8 @@ import {
   publishRefusal,
 } from '../domain/feed-version.js'
 import { appendAudit } from './audit-repository.js'
-import { listRanges } from './range-repository.js'
+import { isGone, rangeStatus } from '../domain/range-lifecycle.js'
+import { listRanges, lockCatalogue, markPublished } from './range-repository.js'
 import type { Database } from './schema.js'
 import {
   insertVersion,
@@ -28,11 +29,14 @@ export interface PublishOptions {
   note?: string | null
   /** Token id of the admin, or 'system' for the lifecycle timer. */
   actor: string
+  /** Work out the version and its changes, refusal included, but write nothing. */
+  dryRun?: boolean
 }
 
 export type PublishResult =
   | { status: 'published'; version: PublishedVersion }
   | { status: 'unchanged'; version: PublishedVersion }
+  | { status: 'dry-run'; version: PublishedVersion; refusal: string | null; wouldPublish: boolean }
 
 /**
  * Publishes the catalogue.
@@ -41,18 +45,31 @@ export type PublishResult =
 export async function publishCatalogue(db: Kysely<Database>, opts: PublishOptions): Promise<PublishResult> {
   return db.transaction().execute(async (trx) => {
     await lockVersions(trx)
+    // ranges deleted or withdrawn while this runs would otherwise be published regardless
+    await lockCatalogue(trx)
     const previous = await latestVersion(trx)
-    const lists = buildFeedLists(await listRanges(trx), opts.now)
+    const ranges = await listRanges(trx)
+    const lists = buildFeedLists(ranges, opts.now)
+    const statuses = ranges.map((r) => ({ r, status: rangeStatus(r, opts.now) }))
+    const withdrawn = new Set(statuses.filter((x) => x.status === 'withdrawn').map((x) => x.r.prefix))
+    const planned = new Set(statuses.filter((x) => x.status === 'retired' || x.status === 'withdrawn').map((x) => x.r.prefix))
     const sha256 = await feedSha256(lists)
-    if (previous && previous.sha256 === sha256) return { status: 'unchanged', version: previous }
-    const changes = diffFeedLists(previous?.lists ?? null, lists, opts.now)
-    if (previous && !hasChanges(changes)) return { status: 'unchanged', version: previous }
-    const refusal = publishRefusal(previous?.lists ?? null, lists, opts.now)
+    const changes = diffFeedLists(previous?.lists ?? null, lists, opts.now, withdrawn)
+    const unchanged = previous !== null && (previous.sha256 === sha256 || !hasChanges(changes))
+    const refusal = unchanged ? null : publishRefusal(previous?.lists ?? null, lists, opts.now, planned)
+    // createdAt never goes backwards, even if a clock does: Last-Modified must be monotonic
+    const createdAt = new Date(Math.max(opts.now.getTime(), previous ? Date.parse(previous.createdAt) + 1 : 0))
+    if (opts.dryRun) {
+      const counts = { ipv4: lists.ipv4.length, ipv6: lists.ipv6.length }
+      const version: PublishedVersion = unchanged
+        ? previous
+        : { serial: (previous?.serial ?? 0) + 1, createdAt: createdAt.toISOString(), sha256, counts, lists, changes, note: opts.note ?? null, forced: Boolean(opts.force && refusal), publishedBy: opts.actor }
+      return { status: 'dry-run', version, refusal, wouldPublish: !unchanged && (!refusal || Boolean(opts.force)) }
+    }
+    if (unchanged) return { status: 'unchanged', version: previous }
     if (refusal && !opts.force) {
       throw new DomainError('publish_refused', `Publishing refused: ${refusal}.`, { status: 409 })
     }
-    // createdAt never goes backwards, even if a clock does: Last-Modified must be monotonic
-    const createdAt = new Date(Math.max(opts.now.getTime(), previous ? Date.parse(previous.createdAt) + 1 : 0))
     const version = {
       serial: (previous?.serial ?? 0) + 1,
       createdAt,
@@ -64,6 +81,9 @@ export async function publishCatalogue(db: Kysely<Database>, opts: PublishOption
       publishedBy: opts.actor,
     }
     await insertVersion(trx, version)
+    // exactly the ranges buildFeedLists kept: every one not retired or withdrawn
+    const published = statuses.filter((x) => !isGone(x.status) && x.r.firstPublishedSerial === null)
+    await markPublished(trx, published.map((x) => x.r.id), version.serial)
     await appendAudit(
       trx,
       {

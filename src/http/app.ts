@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps) {
   registerFeedSignatureRoutes(app, feed, deps.feedSigner)
   registerFeedRoutes(app, feed)
   registerRuleRoutes(app, feed)
-  registerLookupRoutes(app, now)
+  registerLookupRoutes(app, feed, now)
   registerAdminRangeRoutes(app, feed, now, deps.onPublished)
   registerAdminAuditRoutes(app, now)
   registerAdminPrivacyRoutes(app, now)

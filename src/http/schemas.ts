@@ -63,7 +63,14 @@ export const FeedQuerySchema = z.object({
 
 const ChangeSchema = z.object({
   added: z.array(z.object({ prefix: z.string(), status: StatusSchema, activeFrom: z.string(), retireAt: z.string().nullable() })),
-  removed: z.array(z.object({ prefix: z.string(), previousStatus: StatusSchema, effective: z.string() })),
+  removed: z.array(
+    z.object({
+      prefix: z.string(),
+      previousStatus: StatusSchema,
+      effective: z.string(),
+      reason: z.enum(['retired', 'withdrawn']).optional().openapi({ description: 'retired on schedule, or an announcement withdrawn before use (absent in versions published before this field existed)' }),
+    }),
+  ),
   changed: z.array(z.object({ prefix: z.string(), fields: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })), effective: z.string() })),
 })
 
@@ -108,9 +115,10 @@ export const RangeSchema = z
     pool: z.string(),
     region: z.string(),
     label: z.string(),
-    status: z.enum(['announced', 'active', 'retiring', 'retired']),
+    status: z.enum(['announced', 'active', 'retiring', 'retired', 'withdrawn']),
     activeFrom: z.string(),
     retireAt: z.string().nullable(),
+    firstPublishedSerial: z.number().int().nullable().openapi({ description: 'The first version that published this range; null while none did (it can then be deleted)' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -120,6 +128,7 @@ export const PublishInputSchema = z
   .object({
     force: z.boolean().optional(),
     note: z.string().max(500).optional(),
+    dryRun: z.boolean().optional().openapi({ description: 'Show the version that would be published (serial, counts, changes, any refusal) without publishing' }),
   })
   .strict()
   .openapi('PublishInput')

@@ -182,7 +182,7 @@ describe('diffFeedLists', () => {
     const next = lists(entry('198.51.100.0/24'), entry('2001:db8::/32'))
     const c = diffFeedLists(prev, next, NOW)
     expect(c.added.map((a) => a.prefix)).toEqual(['198.51.100.0/24'])
-    expect(c.removed).toEqual([{ prefix: '192.0.2.0/24', previousStatus: 'active', effective: NOW.toISOString() }])
+    expect(c.removed).toEqual([{ prefix: '192.0.2.0/24', previousStatus: 'active', effective: NOW.toISOString(), reason: 'retired' }])
     expect(c.changed).toEqual([])
     expect(hasChanges(c)).toBe(true)
   })
@@ -195,9 +195,9 @@ describe('diffFeedLists', () => {
     )
     const c = diffFeedLists(prev, lists(entry('10.0.0.0/8')), NOW)
     expect(c.removed).toEqual([
-      { prefix: '192.0.2.0/24', previousStatus: 'retiring', effective: iso(-1) },
-      { prefix: '198.51.100.0/24', previousStatus: 'retiring', effective: NOW.toISOString() },
-      { prefix: '203.0.113.0/24', previousStatus: 'retiring', effective: NOW.toISOString() },
+      { prefix: '192.0.2.0/24', previousStatus: 'retiring', effective: iso(-1), reason: 'retired' },
+      { prefix: '198.51.100.0/24', previousStatus: 'retiring', effective: NOW.toISOString(), reason: 'retired' },
+      { prefix: '203.0.113.0/24', previousStatus: 'retiring', effective: NOW.toISOString(), reason: 'retired' },
     ])
   })
 
