@@ -53,13 +53,16 @@ async function importRanges(opened: OpenedDatabase, file: string): Promise<void>
   const rows = parseRangeFile(file, await readFile(file, 'utf8'))
   const now = new Date()
   const ranges: NormalisedRange[] = []
+  const sources: string[] = []
   const problems: string[] = []
+  const unit = /\.json$/i.test(file) ? 'item' : 'line'
   rows.forEach((row, i) => {
     try {
       ranges.push(normaliseRange(row.input, now))
+      sources.push(`${unit} ${row.at}`)
     } catch (e) {
       if (!(e instanceof DomainError)) throw e
-      problems.push(`${/\.json$/i.test(file) ? 'item' : 'line'} ${row.at}: ${e.message}`)
+      problems.push(`${unit} ${row.at}: ${e.message}`)
     }
     if ((i + 1) % 1000 === 0) progress(`validated ${i + 1}/${rows.length} ranges…`)
   })
@@ -67,7 +70,13 @@ async function importRanges(opened: OpenedDatabase, file: string): Promise<void>
     throw new Error(`nothing imported; ${problems.length} invalid row(s):\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? '\n  …' : ''}`)
   }
   if (rows.length >= 1000) progress(`inserting ${ranges.length} ranges…`)
-  const added = await addRanges(opened.db, ranges, { actor: 'cli', at: now })
+  let added
+  try {
+    added = await addRanges(opened.db, ranges, { actor: 'cli', at: now }, sources)
+  } catch (e) {
+    if (e instanceof DomainError && e.code === 'overlapping_range') throw new Error(`nothing imported; ${e.message}`)
+    throw e
+  }
   say(`imported ${added.length} ranges; run \`npm run cli -- publish\` to publish them`)
 }
 
