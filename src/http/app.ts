@@ -37,6 +37,7 @@ import { registerApiDocsRoutes } from './routes/api-docs.js'
 import { applyRateLimits } from './rate-limit-rules.js'
 import { registerPageMiddleware, registerPageRoutes } from './pages/index.js'
 import { securityHeaders } from './security-headers.js'
+import { strictQuery } from './strict-query.js'
 
 export type App = ReturnType<typeof createApp>
 
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
     })
   })
 
+  app.use('*', strictQuery(app))
   registerPageMiddleware(app)
   applyRateLimits(app, deps, now, log)
   registerHealthRoutes(app)

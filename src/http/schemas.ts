@@ -54,7 +54,7 @@ export const FeedDocumentSchema = z
   .openapi('FeedDocument')
 
 export const FeedQuerySchema = z.object({
-  family: z.string().optional().openapi({ description: 'ipv4 or ipv6', example: 'ipv4' }),
+  family: z.string().max(16).optional().openapi({ description: 'ipv4 or ipv6 (any case; 4 and 6 work too)', example: 'ipv4' }),
   pool: z.string().optional().openapi({ description: 'comma-separated pools' }),
   region: z.string().optional().openapi({ description: 'comma-separated regions' }),
   status: z.string().optional().openapi({ description: 'comma-separated: announced, active, retiring' }),
