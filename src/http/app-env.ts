@@ -40,7 +40,7 @@ export interface AppDeps {
   feedMaxAge?: number
   /** How often (ms) a process checks the database for a newer published version. */
   feedRefreshMs?: number
-  /** Signs published versions (Ed25519); without it the .sig endpoints answer 404. */
+  /** Signs published versions and feed responses (Ed25519); without it the signature endpoints answer 404. */
   feedSigner?: FeedSigner | undefined
   /** Where rate-limit counters live (default: Postgres through `getDb`). */
   rateLimiter?: RateLimiter

@@ -27,7 +27,7 @@ import { registerReportReceiptRoutes } from './routes/report-receipt.js'
 import { registerReportRoutes } from './routes/reports.js'
 import { registerAdminRangeRoutes } from './routes/admin-ranges.js'
 import { registerFeedRoutes } from './routes/feed.js'
-import { registerFeedSignatureRoutes, signatureHeaders } from './routes/feed-signature.js'
+import { registerFeedSignatureRoutes } from './routes/feed-signature.js'
 import type { FeedContext } from './routes/feed-context.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerLookupRoutes } from './routes/lookup.js'
@@ -58,10 +58,9 @@ export function createApp(deps: AppDeps) {
   })
 
   const feed: FeedContext = {
-    store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000 }),
+    store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000, signer: deps.feedSigner, now }),
     maxAge: deps.feedMaxAge ?? 300,
     publicUrl: deps.publicUrl,
-    feedHeaders: signatureHeaders(deps.feedSigner),
   }
 
   app.use('*', requestId({ headerName: '' }))
@@ -84,7 +83,7 @@ export function createApp(deps: AppDeps) {
   registerPageMiddleware(app)
   applyRateLimits(app, deps, now, log)
   registerHealthRoutes(app)
-  // the .sig route first: /v1/versions/{serial} would otherwise claim "1.sig" and reject it
+  // the .sig alias first: /v1/versions/{serial} would otherwise claim "1.sig" and reject it
   registerFeedSignatureRoutes(app, feed, deps.feedSigner)
   registerFeedRoutes(app, feed)
   registerRuleRoutes(app, feed)

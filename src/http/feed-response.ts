@@ -1,11 +1,13 @@
 /**
  * @module http/feed-response
  * Answers a feed request from a pre-rendered body: strong ETag, 304 on a match,
- * Last-Modified, caching headers and the serial/count headers automation checks.
+ * Last-Modified, caching headers and the serial/count headers automation checks. A 200
+ * GET also carries the body's Content-Digest and signature; a 304 or HEAD answer sends no
+ * body, so it carries neither (the digest describes content that is not there).
  */
 import type { Context } from 'hono'
-import { ifNoneMatchHits, type Rendered } from './conditional.js'
-import type { LoadedVersion } from './feed-store.js'
+import { ifNoneMatchHits } from './conditional.js'
+import type { LoadedVersion, SealedRender } from './feed-store.js'
 
 export interface FeedResponseOptions {
   maxAge: number
@@ -19,7 +21,7 @@ export interface FeedResponseOptions {
 export function sendRendered(
   c: Context,
   loaded: LoadedVersion,
-  rendered: Rendered,
+  rendered: SealedRender,
   opts: FeedResponseOptions,
 ): Response {
   const headers: Record<string, string> = {
@@ -31,7 +33,7 @@ export function sendRendered(
     'x-feed-serial': String(loaded.serial),
     'x-entry-count': String(rendered.count),
     'access-control-allow-origin': '*',
-    'access-control-expose-headers': 'ETag, X-Feed-Serial, X-Entry-Count, X-Feed-Stale, X-Feed-Signature',
+    'access-control-expose-headers': 'ETag, X-Feed-Serial, X-Entry-Count, X-Feed-Stale, Content-Digest, Signature-Input, Signature',
     ...opts.extraHeaders,
   }
   if (opts.stale) headers['x-feed-stale'] = 'true; database unreachable, serving the last known version'
@@ -41,5 +43,5 @@ export function sendRendered(
   }
   headers['content-type'] = rendered.contentType
   if (c.req.method === 'HEAD') return c.body(null, 200, headers)
-  return c.body(rendered.body, 200, headers)
+  return c.body(rendered.body, 200, { ...headers, ...rendered.bodyHeaders })
 }

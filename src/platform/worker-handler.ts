@@ -69,7 +69,7 @@ export function createWorkerHandler(deps: WorkerDeps) {
   async function buildRuntime(settings: WorkerSettings): Promise<Runtime> {
     const feedSigner = settings.feedSigningKey ? await createFeedSigner(settings.feedSigningKey) : undefined
     const log = createLogger(settings.logLevel, write)
-    // X-Feed-Signature and the .sig documents depend on the key: a new key, new cache entries
+    // response signatures and the signature documents depend on the key: a new key, new cache entries
     const keyId = feedSigner ? (await sha256Hex(feedSigner.publicKeyPem)).slice(0, 12) : 'unsigned'
     const edge = new FeedEdgeCache({
       cache: deps.cache(),

@@ -127,7 +127,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
   const shown = rows.filter((r) => matches(r, filter)).length
   const pools = [...new Set(rows.map((r) => r.pool))].sort()
   const regions = [...new Set(rows.map((r) => r.region))].sort()
-  const signed = 'x-feed-signature' in (await feed.feedHeaders(version))
+  const signed = feed.store.signed
 
   let format = findFormatter(query.format ?? DEFAULT_FORMAT)
   let formatError: string | null = null
@@ -198,7 +198,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
           <dd>
             {signed ? (
               <>
-                <a href={`/v1/versions/${version.serial}.sig`}>Ed25519 signature of version {version.serial}</a> ·{' '}
+                <a href={`/v1/versions/${version.serial}/signature`}>Ed25519 signature of version {version.serial}</a> ·{' '}
                 <a href="/.well-known/scangate-feed-key.pem">public key (PEM)</a>
               </>
             ) : (

@@ -2,12 +2,11 @@
  * @module http/routes/feed-context
  * What the feed-serving routes share: the in-memory store and caching settings.
  */
-import type { FeedStore, LoadedVersion } from '../feed-store.js'
+import type { FeedStore } from '../feed-store.js'
 
 export interface FeedContext {
+  /** Renders, digests and signs each body once (see FeedStore). */
   store: FeedStore
   maxAge: number
   publicUrl: string | undefined
-  /** Extra headers per version (e.g. its signature once signing is configured). */
-  feedHeaders: (v: LoadedVersion) => Promise<Record<string, string>>
 }

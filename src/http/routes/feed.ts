@@ -81,7 +81,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
     const filter = parseFeedFilter(c.req.query())
     const { version, stale } = await ctx.store.latest(c.get('db'))
     const rendered = await render(version, filter, format)
-    return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, extraHeaders: await ctx.feedHeaders(version) })
+    return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
   }
 
   app.openapi(rangesRoute('/v1/ranges', 'application/json', FeedDocumentSchema, 'Latest scanner ranges (JSON)'), latestAs('json'))
@@ -125,7 +125,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         const versions = headers.map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes }))
         return { text: JSON.stringify({ versions, next }), contentType: JSON_TYPE, count: headers.length }
       })
-      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, extraHeaders: await ctx.feedHeaders(version) })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
     },
   )
 
@@ -147,7 +147,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       const loaded = await ctx.store.bySerial(c.get('db'), serial)
       if (!loaded) throw new DomainError('not_found', `Version ${serial} does not exist.`, { status: 404 })
       const rendered = await render(loaded, parseFeedFilter({}), 'json')
-      return sendRendered(c, loaded, rendered, { maxAge: ctx.maxAge, immutable: true, extraHeaders: await ctx.feedHeaders(loaded) })
+      return sendRendered(c, loaded, rendered, { maxAge: ctx.maxAge, immutable: true })
     },
   )
 
@@ -183,7 +183,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         const versions = headers.reverse().map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes }))
         return { text: JSON.stringify({ since, latest: version.serial, versions }), contentType: JSON_TYPE, count: versions.length }
       })
-      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, extraHeaders: await ctx.feedHeaders(version) })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
     },
   )
 

@@ -121,7 +121,6 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         stale,
         extraHeaders: {
           'content-disposition': `inline; filename="scangate-${f.id}-${version.serial}.${f.extension}"`,
-          ...(await ctx.feedHeaders(version)),
         },
       })
     },
