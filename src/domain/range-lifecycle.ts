@@ -55,6 +55,8 @@ export function nextTransition(ranges: readonly RangeDates[], now: Date): Date |
   let next: number | null = null
   const t = now.getTime()
   for (const r of ranges) {
+    // a withdrawn or retired range has no transitions left
+    if (r.retiredAt) continue
     for (const d of [r.activeFrom, r.retireAt]) {
       if (d && d.getTime() > t && (next === null || d.getTime() < next)) next = d.getTime()
     }
