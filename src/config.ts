@@ -27,6 +27,11 @@ const ConfigSchema = z.object({
   RETENTION_CONTACT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RETENTION_XARF_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Serve Prometheus metrics at GET /metrics on this port (Node; off when unset). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** How long SIGTERM waits for requests in flight before cutting connections. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Ed25519 private key (base64 PKCS#8 or PEM) that signs published versions. */
   FEED_SIGNING_KEY: z.string().optional(),
 })

@@ -27,6 +27,8 @@ interface Entry {
   headers: Record<string, string>
   body: Buffer
   expires: number
+  /** The route pattern of the answer, for metrics ('' when unknown). */
+  route: string
 }
 
 export interface ResponseCacheOptions {
@@ -36,7 +38,9 @@ export interface ResponseCacheOptions {
   /** Milliseconds clock; injected by tests. */
   now?: () => number
   /** Called for every answer served from the cache (the request log). */
-  onHit?: (info: { method: string; path: string; status: number; ms: number }) => void
+  onHit?: (info: { method: string; path: string; status: number; ms: number; route: string }) => void
+  /** The route pattern the app matched for a request (remembered with its answer). */
+  routeOf?: (req: Request) => string | undefined
 }
 
 const BASE = 'http://cache.invalid'
@@ -50,6 +54,7 @@ export class ResponseCache {
   private readonly maxBytes: number
   private readonly now: () => number
   private readonly onHit: ResponseCacheOptions['onHit']
+  private readonly routeOf: ResponseCacheOptions['routeOf']
 
   constructor(opts: ResponseCacheOptions) {
     this.ttlMs = opts.ttlMs
@@ -57,6 +62,7 @@ export class ResponseCache {
     this.maxBytes = opts.maxBytes ?? 32 * 1024 * 1024
     this.now = opts.now ?? Date.now
     this.onHit = opts.onHit
+    this.routeOf = opts.routeOf
   }
 
   get size(): number {
@@ -89,7 +95,7 @@ export class ResponseCache {
     }
     res.writeHead(entry.status, entry.headers)
     res.end(entry.status === 304 ? undefined : entry.body)
-    this.onHit?.({ method: 'GET', path: pathOf(req.url), status: entry.status, ms: Math.round((performance.now() - started) * 10) / 10 })
+    this.onHit?.({ method: 'GET', path: pathOf(req.url), status: entry.status, ms: Math.round((performance.now() - started) * 10) / 10, route: entry.route })
     return true
   }
 
@@ -119,7 +125,7 @@ export class ResponseCache {
     if (res.status === 200) headers['content-length'] = String(body.length)
     const old = this.entries.get(key)
     if (old) this.drop(key, old)
-    this.entries.set(key, { status: res.status, headers, body, expires: this.now() + this.ttlMs })
+    this.entries.set(key, { status: res.status, headers, body, expires: this.now() + this.ttlMs, route: this.routeOf?.(req) ?? '' })
     this.bytes += body.length
     // Map keeps insertion order: the first key is the one stored longest ago
     for (const [k, e] of this.entries) {
