@@ -10,14 +10,9 @@
 import { createServer, type Server } from 'node:http'
 import { sql, type Kysely } from 'kysely'
 import client from 'prom-client'
+import { outboxStats } from '../db/outbox.js'
 import type { Database } from '../db/schema.js'
 import type { MetricsRecorder } from '../http/app-env.js'
-
-/** Outbox figures, once an outbox exists (see node.ts). */
-export interface OutboxStats {
-  pending: number
-  failed: number
-}
 
 export interface NodeMetrics {
   recorder: MetricsRecorder
@@ -33,7 +28,6 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export function createNodeMetrics(opts: {
   db: Kysely<Database>
   poolStats: () => { total: number; idle: number; waiting: number }
-  outboxStats?: () => Promise<OutboxStats>
 }): NodeMetrics {
   const registry = new client.Registry()
   client.collectDefaultMetrics({ register: registry, prefix: 'scangate_' })
@@ -90,11 +84,22 @@ export function createNodeMetrics(opts: {
     g.set({ state: 'idle' }, s.idle)
     g.set({ state: 'waiting' }, s.waiting)
   })
-  if (opts.outboxStats) {
-    const stats = opts.outboxStats
-    gauge('scangate_outbox_pending', 'Outgoing mail and webhooks not yet delivered', [], async (g) => g.set((await stats()).pending))
-    gauge('scangate_outbox_failed', 'Outgoing mail and webhooks that gave up', [], async (g) => g.set((await stats()).failed))
-  }
+  // one query per scrape for the three outbox gauges
+  let outbox: ReturnType<typeof outboxStats> | null = null
+  const outboxNow = () => (outbox ??= outboxStats(opts.db, new Date()).finally(() => setTimeout(() => (outbox = null), 0)))
+  gauge('scangate_outbox_pending', 'Outgoing mail and webhooks waiting to be delivered', [], async (g) => g.set((await outboxNow()).pending))
+  gauge('scangate_outbox_dead', 'Outgoing mail and webhooks that gave up (see the delivery log)', [], async (g) => g.set((await outboxNow()).dead))
+  gauge('scangate_outbox_oldest_pending_seconds', 'Age of the oldest undelivered item', [], async (g) => g.set((await outboxNow()).oldestPendingSeconds))
+  gauge('scangate_outbox_failed_attempts', 'Failed delivery attempts in the kept delivery log, by kind', ['kind'], async (g) => {
+    const rows = await opts.db
+      .selectFrom('outbox_attempts')
+      .innerJoin('outbox', 'outbox.id', 'outbox_attempts.outbox_id')
+      .select(['outbox.kind', sql<string>`count(*)`.as('n')])
+      .where('outbox_attempts.ok', '=', false)
+      .groupBy('outbox.kind')
+      .execute()
+    for (const r of rows) g.set({ kind: r.kind }, Number(r.n))
+  })
 
   return {
     registry,

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { parseConfig, retentionPolicy, type Config } from '../config.js'
 import { addRanges } from '../db/add-ranges.js'
+import { runOutbox, type OutboxKind, type OutboxSender } from '../db/outbox.js'
 import { publishCatalogue } from '../db/publish-catalogue.js'
 import { listRanges } from '../db/range-repository.js'
 import { relinkOpenReports } from '../db/linking.js'
@@ -101,8 +102,9 @@ async function main(): Promise<void> {
   purgeTimer.unref()
 
   const redis = config.REDIS_URL ? await createRedisRateLimiter(config.REDIS_URL) : null
-  // OUTBOX HOOK: once src/db/outbox.ts lands, pass its depth/failure counts here and
-  // run it once in the 'flush outbox' shutdown step below
+  // what sends the outbox's items from this process; the mail and webhook senders register
+  // here, and the shutdown sequence runs the outbox once more with them
+  const outboxSenders: Partial<Record<OutboxKind, OutboxSender>> = {}
   const metrics = createNodeMetrics({ db, poolStats: opened.poolStats })
   const routeOfRequest = new WeakMap<Request, string>()
   const app = createApp({
@@ -179,8 +181,8 @@ async function main(): Promise<void> {
         { name: 'stop accepting; finish requests in flight', timeoutMs: grace + 1000, run: () => drainHttpServer(server, grace) },
         { name: 'close the metrics listener', timeoutMs: 1000, run: () => metricsServer && drainHttpServer(metricsServer, 500) },
         { name: 'finish control-channel commands', timeoutMs: grace, run: () => control?.close(grace) },
-        // OUTBOX HOOK: run the outbox once (bounded) so accepted mail and webhooks leave now
-        { name: 'flush outbox', timeoutMs: 5000, run: flushOutbox },
+        // one bounded pass, so mail and webhooks already due leave now rather than after the restart
+        { name: 'flush outbox', timeoutMs: 5000, run: () => runOutbox(db, outboxSenders, { now: () => new Date(), limit: 50 }) },
         { name: 'close redis', timeoutMs: 2000, run: () => redis?.close() },
         { name: 'close the database', timeoutMs: 5000, run: () => opened.close() },
       ],
@@ -195,8 +197,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'))
 }
 
-/** Sends what the outbox holds before the process exits; nothing yet (no outbox on this branch). */
-async function flushOutbox(): Promise<void> {}
 
 /**
  * The feed signer from FEED_SIGNING_KEY. A fresh embedded install gets a key of its own,

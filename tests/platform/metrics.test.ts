@@ -1,6 +1,7 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { claimDueOutbox, enqueueOutbox, recordOutboxAttempt } from '../../src/db/outbox.js'
 import { createNodeMetrics, type NodeMetrics } from '../../src/platform/metrics.js'
 import { buildApp, jsonBody, testClock, tokenWith } from '../helpers/test-app.js'
 import { openTestDb, type TestDb } from '../helpers/test-db.js'
@@ -12,7 +13,7 @@ let app: ReturnType<typeof buildApp>
 
 beforeAll(async () => {
   t = await openTestDb()
-  metrics = createNodeMetrics({ db: t.db, poolStats: () => ({ total: 3, idle: 2, waiting: 0 }), outboxStats: async () => ({ pending: 4, failed: 1 }) })
+  metrics = createNodeMetrics({ db: t.db, poolStats: () => ({ total: 3, idle: 2, waiting: 0 }) })
   app = buildApp(t.db, testClock(), { metrics: metrics.recorder, rateLimits: { reportsPerMinute: 1 } })
   server = await metrics.listen(0, '127.0.0.1')
 }, 60_000)
@@ -45,8 +46,8 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/^scangate_feed_serial 1$/m)
     expect(text).toMatch(/^scangate_feed_age_seconds \d/m)
     expect(text).toMatch(/^scangate_db_pool_connections\{state="idle"\} 2$/m)
-    expect(text).toMatch(/^scangate_outbox_pending 4$/m)
-    expect(text).toMatch(/^scangate_outbox_failed 1$/m)
+    expect(text).toMatch(/^scangate_outbox_pending 0$/m)
+    expect(text).toMatch(/^scangate_outbox_dead 0$/m)
   })
 
   it('counts reports by channel and verdict, open cases, and rate-limit refusals', async () => {
@@ -62,6 +63,16 @@ describe('Prometheus metrics', () => {
     expect(text).toMatch(/^scangate_reports\{channel="json",verdict="[a-z_]+"\} 1$/m)
     expect(text).toMatch(/^scangate_open_cases\{status="open"\} 1$/m)
     expect(text).toMatch(/^scangate_rate_limit_refusals_total\{policy="report-min"\} 1$/m)
+  })
+
+  it('reports outbox depth, dead items and failed attempts', async () => {
+    const now = new Date()
+    await enqueueOutbox(t.db, { kind: 'webhook', destination: 'sub-1', payload: { event: 'x' } }, now)
+    const [item] = await claimDueOutbox(t.db, { now, limit: 1, leaseMs: 60_000, kinds: ['webhook'] })
+    await recordOutboxAttempt(t.db, item!, { ok: false, latencyMs: 12, error: 'connection refused' }, now)
+    const text = await scrape()
+    expect(text).toMatch(/^scangate_outbox_pending 1$/m)
+    expect(text).toMatch(/^scangate_outbox_failed_attempts\{kind="webhook"\} 1$/m)
   })
 
   it('answers nothing but GET /metrics on its listener', async () => {
