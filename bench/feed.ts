@@ -46,7 +46,7 @@ function wrk(url: string, headers: string[] = []): number {
   return Number(m[1])
 }
 
-async function waitFor(url: string, ms = 30_000): Promise<void> {
+async function waitFor(url: string, ms = 180_000): Promise<void> {
   const until = Date.now() + ms
   while (Date.now() < until) {
     try {
