@@ -84,9 +84,14 @@ export class ResponseCache {
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' || this.entries.size === 0) return false
-    const started = performance.now()
-    const key = keyOf(req.headers.host, req.url, req.headers['if-none-match'], req.headers['if-modified-since'])
-    if (key === null) return false
+    const started = this.onHit ? performance.now() : 0
+    const h = req.headers
+    const url = req.url
+    // Looked up by the raw request target, unparsed: entries are stored under the
+    // normalised form (remember()), so only a target already in that form can hit, and
+    // the same string always names the same resource. Anything else goes to the app.
+    if (!h.host || h['if-modified-since'] !== undefined || url === undefined || url.charCodeAt(0) !== 47 /* / */) return false
+    const key = `${h.host.toLowerCase()}\n${url}\n${h['if-none-match'] ?? ''}`
     const entry = this.entries.get(key)
     if (!entry) return false
     if (entry.expires <= this.now()) {
@@ -95,7 +100,7 @@ export class ResponseCache {
     }
     res.writeHead(entry.status, entry.headers)
     res.end(entry.status === 304 ? undefined : entry.body)
-    this.onHit?.({ method: 'GET', path: pathOf(req.url), status: entry.status, ms: Math.round((performance.now() - started) * 10) / 10, route: entry.route })
+    this.onHit?.({ method: 'GET', path: pathOf(url), status: entry.status, ms: Math.round((performance.now() - started) * 10) / 10, route: entry.route })
     return true
   }
 
