@@ -29,7 +29,7 @@ const NODE_PORT = 38181
 const NGINX_PORT = 38182
 const RAW_PORT = 38183
 const WARN_PORT = 38184
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -82,6 +82,7 @@ async function main() {
     children.push(warn)
     const warnUrl = `http://127.0.0.1:${WARN_PORT}/v1/ranges`
     await waitFor(warnUrl)
+    const warnEtag = (await fetch(warnUrl)).headers.get('etag')!
     const res = await fetch(nodeUrl)
     const body = await res.text()
     const etag = res.headers.get('etag')!
@@ -134,8 +135,8 @@ http.createServer((req, res) => {
     await waitFor(rawUrl)
 
     // warm up (JIT, caches)
-    for (const url of [nodeUrl, warnUrl, rawUrl, nginxUrl]) wrk(url)
-    const warnEtag = (await fetch(warnUrl)).headers.get('etag')!
+    // warm up twice (JIT, caches; the first run after start is always slow)
+    for (let i = 0; i < 2; i++) for (const url of [nodeUrl, warnUrl, rawUrl, nginxUrl]) wrk(url)
     const runs = {
       node200: [] as number[], warn200: [] as number[], raw200: [] as number[], nginx200: [] as number[],
       node304: [] as number[], warn304: [] as number[], raw304: [] as number[], nginx304: [] as number[],
@@ -150,6 +151,7 @@ http.createServer((req, res) => {
       runs.raw304.push(wrk(rawUrl, [`If-None-Match: ${etag}`]))
       runs.nginx304.push(wrk(nginxUrl, [`If-None-Match: ${nginxEtag}`]))
     }
+    for (const [k, v] of Object.entries(runs)) console.log(`  ${k.padEnd(9)} ${v.map((x) => x.toFixed(0).padStart(6)).join(' ')} req/s`)
     const m = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, median(v)])) as Record<keyof typeof runs, number>
     const line = (what: string, node: number, rawNode: number, nginx: number) =>
       `${what}: scangate ${node.toFixed(0)} req/s, bare Node ${rawNode.toFixed(0)} req/s, nginx ${nginx.toFixed(0)} req/s → ` +
