@@ -108,6 +108,19 @@ export function applyFeedFilter(lists: FeedLists, f: FeedFilter): FilteredLists 
   return { aggregated: true, ipv4: merge(ipv4), ipv6: merge(ipv6) }
 }
 
+/**
+ * The pool / region / status part of a filter in query words, e.g. 'pool=a,b status=active',
+ * or null when none is set. Snippet headers show it: those filters pick a subset of both
+ * families, unlike `family`, which picks one.
+ */
+export function describeSubset(f: FeedFilter): string | null {
+  const parts: string[] = []
+  if (f.pools) parts.push(`pool=${f.pools.join(',')}`)
+  if (f.regions) parts.push(`region=${f.regions.join(',')}`)
+  if (f.statuses) parts.push(`status=${f.statuses.join(',')}`)
+  return parts.length === 0 ? null : parts.join(' ')
+}
+
 /** One-line description for comments in snippets (pool, region, label). */
 export function entryComment(e: FeedEntry | AggregatedEntry): string | null {
   if (!('pool' in e)) return null
