@@ -6,6 +6,7 @@
 import { aggregateCidrs, parseCidr, type Family } from './cidr.js'
 import { DomainError } from './errors.js'
 import type { FeedEntry, FeedLists } from './feed-version.js'
+import type { SnippetFilter } from './formatters/formatter.js'
 import { PUBLISHED_STATUSES, type PublishedStatus } from './range-lifecycle.js'
 
 export interface FeedFilter {
@@ -113,12 +114,17 @@ export function applyFeedFilter(lists: FeedLists, f: FeedFilter): FilteredLists 
  * or null when none is set. Snippet headers show it: those filters pick a subset of both
  * families, unlike `family`, which picks one.
  */
-export function describeSubset(f: FeedFilter): string | null {
+function describeSubset(f: FeedFilter): string | null {
   const parts: string[] = []
   if (f.pools) parts.push(`pool=${f.pools.join(',')}`)
   if (f.regions) parts.push(`region=${f.regions.join(',')}`)
   if (f.statuses) parts.push(`status=${f.statuses.join(',')}`)
   return parts.length === 0 ? null : parts.join(' ')
+}
+
+/** What a snippet formatter needs to know of the filter (names, header lines). */
+export function snippetFilterOf(f: FeedFilter): SnippetFilter {
+  return { family: f.family, subset: describeSubset(f), aggregated: f.aggregate }
 }
 
 /** One-line description for comments in snippets (pool, region, label). */

@@ -7,7 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { DomainError } from '../../domain/errors.js'
-import { applyFeedFilter, describeSubset, entryComment, feedFilterKey, parseFeedFilter } from '../../domain/feed-filter.js'
+import { applyFeedFilter, entryComment, feedFilterKey, parseFeedFilter, snippetFilterOf } from '../../domain/feed-filter.js'
 import { findFormatter, formatters, maxNameLength, resolveSnippetOptions, type Formatter } from '../../domain/formatters/index.js'
 import type { AppEnv } from '../app-env.js'
 import { sendRendered } from '../feed-response.js'
@@ -97,7 +97,7 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         ...(query.name !== undefined ? { name: query.name } : {}),
         ...(query.max_entries !== undefined ? { maxEntries: query.max_entries } : {}),
       })
-      const scope = { family: filter.family, subset: describeSubset(filter), aggregated: filter.aggregate }
+      const scope = snippetFilterOf(filter)
       const { version, stale } = await ctx.store.latest(c.get('db'))
       const base = ctx.publicUrl ?? new URL(c.req.url).origin
       const key = `rules|${f.id}|${feedFilterKey(filter)}|${opts.name}|${opts.maxEntries ?? ''}|${base}`
