@@ -81,6 +81,10 @@ function scopeLines(
     lines.push(
       `No ${label} here (${absence(input, f)}): this file creates, changes and removes no ${label} object.`,
     )
+    // Nothing removes them for you now: say so, since they may allow addresses we gave back.
+    if (input.feed.counts[f] === 0 && input.filter.family === null) {
+      lines.push(`If you still have ${label} objects from an older version, remove them by hand.`)
+    }
   }
   for (const f of BOTH) {
     const sibling = spec.siblings?.[f]

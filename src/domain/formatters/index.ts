@@ -40,12 +40,15 @@ export type { Formatter, SnippetEntry, SnippetFamily, SnippetInput } from './for
 export { NO_SNIPPET_FILTER } from './formatter.js'
 
 /**
- * Formatters write the name verbatim, so the registry re-checks it on every render: a
- * caller that skipped resolveSnippetOptions gets a 400 instead of an injectable snippet.
+ * Formatters write the name verbatim, so the registry re-checks it on every render (and
+ * for the download's file name, which goes into a header): a caller that skipped
+ * resolveSnippetOptions gets a 400 instead of an injectable snippet.
  */
 function guarded(f: Formatter): Formatter {
   return Object.freeze({
     ...f,
+    fileName: (input: Pick<SnippetInput, 'name' | 'filter'>) =>
+      f.fileName({ ...input, name: checkName(f, input.name) }),
     render: (input: SnippetInput) => f.render({ ...input, name: checkName(f, input.name) }),
   })
 }
