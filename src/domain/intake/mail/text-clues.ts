@@ -38,7 +38,8 @@ const TARGET_LABEL =
 const SOURCE_LABEL = /(?:\bSRC=|\bsrc(?:[ _-]?ip)?[ :=]+|\bsource(?:[ _-]?(?:ip|address))?[ :=]+|\bfrom(?: (?:host|ip|address))?[ :]+|\bvon[ :]+|\bde[ :]+|\bот[ :]+|送信元[ :：=]*|\b(?:attacker|scanner|offender|abuser)(?: ip)?[ :=]+)$/i
 const HEADER_LINE = /^\s*(?:>\s*)*(?:Received|Return-Path|Authentication-Results|ARC-[\w-]+|DKIM-Signature|X-Originating-IP|X-Received|Received-SPF|X-[\w-]*Spam[\w-]*|Message-ID|X-Mailer|Delivered-To):/i
 
-const PORT_LABEL = /(?:\bDPT=|\bdport[ :=]+|\b(?:dst|dest|destination|target|ziel)[ _-]?ports?[ :=]+|\bport de destination[ :=]+|\bZielport[ :=]+|\bto port[ :]+|\bports?(?:[ :]+)(?=\d))(\d{1,5}(?:(?:\s*,\s*|\s+and\s+|\s+und\s+|\s+et\s+|\s*\/\s*)\d{1,5})*)/gi
+const PORT_LABEL = /(?:\bDPT=|\bdport[ :=]+|\b(?:dst|dest|destination|target|ziel)[ _-]?ports?[ :=]+|\bport de destination[ :=]+|\bZielport[ :=]+|\bto port[ :]+|\bports?(?:[ :]+)(?=\d)|ポート[ :：]*|порт(?:ы|у)?[ :]+)(\d{1,5}(?:(?:\s*,\s*|\s+and\s+|\s+und\s+|\s+et\s+|\s*\/\s*)\d{1,5})*)/gi
+const PORT_HINT = /port|DPT=|ポート|порт/i
 const PROTO = /\bPROTO=(TCP|UDP|ICMP|ICMPv6)\b|\b(TCP|UDP)\b/i
 
 interface Hit {
@@ -88,7 +89,7 @@ export function readTextClues(text: string, isOurs: (ip: IpAddress) => boolean, 
     if (line.trim() === '') continue
     const hits = addresses(line)
     const times = findTimes(line, time).map((t) => t.at)
-    if (hits.length === 0 && times.length === 0) continue
+    if (hits.length === 0 && times.length === 0 && !PORT_HINT.test(line)) continue
     const clue: LineClue = { line, ours: [], targets: [], others: [], times, ports: [] }
     const sourceSpans: [number, number][] = []
     for (const h of hits) {
@@ -104,6 +105,7 @@ export function readTextClues(text: string, isOurs: (ip: IpAddress) => boolean, 
       }
     }
     clue.ports.push(...ports(line, sourceSpans))
+    if (hits.length === 0 && times.length === 0 && clue.ports.length === 0) continue
     if (!protocol) {
       const p = PROTO.exec(line)
       if (p) protocol = (p[1] ?? p[2]!).toLowerCase()
