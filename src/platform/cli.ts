@@ -18,6 +18,7 @@ import { generateFeedKey } from '../domain/feed-signing.js'
 import { parseRangeFile } from '../domain/range-import.js'
 import { parseScopes } from '../domain/tokens.js'
 import { lockDataDir } from './data-dir-lock.js'
+import { ingestMailCommand, reparseMailCommand } from './mail-cli.js'
 import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 
 const USAGE = `usage: npm run cli -- <command>
@@ -32,6 +33,8 @@ const USAGE = `usage: npm run cli -- <command>
   keygen                                    make an Ed25519 feed signing key pair
   audit verify                              check the audit trail's hash chain
   purge                                     delete personal data past its retention period
+  ingest-mail < message.eml                 take one abuse e-mail in (MTA pipe; sysexits codes)
+  reparse-mail --since DATE [--limit N]     parse stored unparsed mail again
 `
 
 const say = (line: string) => process.stdout.write(line + '\n')
@@ -85,6 +88,10 @@ async function run(argv: string[]): Promise<void> {
     process.stdout.write(publicKeyPem)
     return
   }
+  // mail commands set their own (sysexits) exit codes
+  const io = { stdin: process.stdin, out: say, err: progress }
+  if (command === 'ingest-mail') return void (process.exitCode = await ingestMailCommand(process.env, io))
+  if (command === 'reparse-mail') return void (process.exitCode = await reparseMailCommand([sub, ...rest].filter((a): a is string => a !== undefined), process.env, io))
   const known = ['migrate', 'token', 'import-ranges', 'publish', 'audit', 'purge']
   if (!known.includes(command)) throw new Error(`unknown command '${command}'\n\n${USAGE}`)
   const opened = await open()

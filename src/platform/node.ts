@@ -28,6 +28,7 @@ import { createLogger } from './logger.js'
 import { createRedisRateLimiter } from './redis-rate-limiter.js'
 import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 import { ResponseCache } from './node-response-cache.js'
+import { startNodeMail } from './node-mail.js'
 
 /** The longest the lifecycle timer sleeps: other processes may have changed the catalogue. */
 const MAX_TIMER_MS = 5 * 60_000
@@ -113,6 +114,8 @@ async function main(): Promise<void> {
     onPublished: () => void schedule(),
   })
   await schedule()
+  // outbox mail sender and (with SMTP_PORT) the SMTP listener for abuse mail
+  const mail = await startNodeMail(config, db, log)
 
   // feed polls are answered from memory for as long as the feed store would trust its copy
   const responses = new ResponseCache({
@@ -136,6 +139,7 @@ async function main(): Promise<void> {
     clearTimeout(timer)
     clearInterval(purgeTimer)
     server.close(async () => {
+      await mail.stop().catch(() => undefined)
       await opened.close().catch(() => undefined)
       await redis?.close()
       release()
