@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util'
 import { mailIntakeSettings, parseConfig, type Config } from '../config.js'
 import { ingestMail, MailDeferred, MailUnreadable, reparseMail, type MailIntakeOptions } from '../db/mail-intake.js'
 import { mailSince } from '../db/mail-repository.js'
+import { readMail } from '../domain/intake/mail/message.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 
@@ -85,6 +86,8 @@ export async function ingestMailCommand(env: Record<string, string | undefined>,
   }
   let opened: (OpenedDatabase & { release: () => void }) | null = null
   try {
+    // refuse what is not a mail message before touching the database
+    await readMail(raw)
     opened = await openDatabase(config)
     const r = await ingestMail(opened.db, raw, intakeOptions(config, 'pipe', new Date()))
     if (r.status === 'accepted') io.out(`accepted: ${r.refs.join(', ')} (${r.acknowledgements} acknowledgement(s) queued)`)
