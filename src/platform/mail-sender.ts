@@ -1,12 +1,12 @@
 /**
  * @module platform/mail-sender
- * The outbox's `mail` sender, one per runtime: nodemailer over SMTP_URL on Node, the
- * `send_email` binding on Workers. Both check the queued payload again before sending
+ * The outbox's `mail` sender, one per runtime: the `send_email` binding on Workers (here)
+ * and nodemailer over SMTP_URL on Node (smtp-mail-sender.ts, kept apart so the Worker
+ * bundle does not carry nodemailer). Both check the queued payload again before sending
  * (it came out of the database): one recipient, header names from a fixed grammar and
  * values on one line, so no queued mail can add recipients or headers. The outbox row id
  * becomes the Message-ID, so a receiver can drop a redelivered copy.
  */
-import nodemailer from 'nodemailer'
 import type { OutboxItem, OutboxSender, SendOutcome } from '../db/outbox.js'
 import { isEmail } from '../domain/intake/report-rules.js'
 import type { OutgoingMail } from '../domain/outgoing-mail.js'
@@ -72,12 +72,12 @@ export function checkOutgoingMail(payload: unknown): OutgoingMail {
   return mail
 }
 
-function messageIdFor(item: OutboxItem, from: string): string {
+export function messageIdFor(item: OutboxItem, from: string): string {
   return `<${item.id}@${from.slice(from.lastIndexOf('@') + 1)}>`
 }
 
 /** The headers both runtimes add: threading, unsubscribe, and the payload's own. */
-function extraHeaders(mail: OutgoingMail): Record<string, string> {
+export function extraHeaders(mail: OutgoingMail): Record<string, string> {
   const h: Record<string, string> = { ...(mail.headers ?? {}) }
   if (mail.inReplyTo) h['In-Reply-To'] = mail.inReplyTo
   if (mail.references?.length) h['References'] = mail.references.join(' ')
@@ -88,50 +88,9 @@ function extraHeaders(mail: OutgoingMail): Record<string, string> {
   return h
 }
 
-function failed(started: number, err: unknown, statusCode?: number): SendOutcome {
+export function failed(started: number, err: unknown, statusCode?: number): SendOutcome {
   const error = err instanceof Error ? err.message : String(err)
   return { ok: false, latencyMs: performance.now() - started, error: error.replace(/\s+/g, ' ').slice(0, 300), ...(statusCode ? { statusCode } : {}) }
-}
-
-export interface NodeMailSender {
-  send: OutboxSender
-  close(): void
-}
-
-/** nodemailer over SMTP_URL (one pooled transport per process). */
-export function createSmtpMailSender(opts: { smtpUrl: string; from: string; timeoutMs?: number }): NodeMailSender {
-  const timeout = opts.timeoutMs ?? 30_000
-  const transport = nodemailer.createTransport(opts.smtpUrl, { connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout })
-  const send: OutboxSender = async (item) => {
-    const started = performance.now()
-    let mail: OutgoingMail
-    try {
-      mail = checkOutgoingMail(item.payload)
-    } catch (e) {
-      return failed(started, e)
-    }
-    const from = mail.from ?? opts.from
-    try {
-      const info = await transport.sendMail({
-        from,
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        messageId: messageIdFor(item, from),
-        headers: extraHeaders(mail),
-        // the envelope sender as well: bounces of our mail come back to MAIL_FROM
-        envelope: { from, to: [mail.to] },
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      })
-      if (info.rejected.length > 0) return failed(started, new Error('recipient rejected'))
-      return { ok: true, latencyMs: performance.now() - started, statusCode: 250 }
-    } catch (e) {
-      const code = (e as { responseCode?: number }).responseCode
-      return failed(started, e, typeof code === 'number' ? code : undefined)
-    }
-  }
-  return { send, close: () => transport.close() }
 }
 
 /** The `send_email` binding as the Workers runtime provides it (builder form). */

@@ -13,7 +13,7 @@ import { runOutbox } from '../db/outbox.js'
 import type { Database } from '../db/schema.js'
 import type { Logger } from '../http/app-env.js'
 import { intakeOptions } from './mail-cli.js'
-import { createSmtpMailSender } from './mail-sender.js'
+import { createSmtpMailSender } from './smtp-mail-sender.js'
 import { startSmtpListener, type SmtpListener } from './smtp-listener.js'
 
 export const OUTBOX_MAIL_INTERVAL_MS = 15_000

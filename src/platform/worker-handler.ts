@@ -17,8 +17,6 @@ import { sha256Hex } from '../domain/sha256.js'
 import { createApp, type App } from '../http/app.js'
 import type { Logger } from '../http/app-env.js'
 import { createLogger } from './logger.js'
-import { ingestMail, MailDeferred, MailUnreadable } from '../db/mail-intake.js'
-import { runOutbox } from '../db/outbox.js'
 import { createBindingMailSender, type SendEmailBinding } from './mail-sender.js'
 import { checkEnv, misconfiguredResponse, type WorkerSettings } from './worker-env.js'
 import { FeedEdgeCache, type CacheLike, type WaitUntil } from './worker-feed-cache.js'
@@ -153,60 +151,5 @@ export function createWorkerHandler(deps: WorkerDeps) {
     }
   }
 
-  /**
-   * Cloudflare Email Routing: one abuse e-mail in. Too large or not a mail message is
-   * refused (`setReject`, the sender gets a bounce); a failure to store it, or a sender
-   * over its hourly share, throws: Email Routing answers with a temporary failure and the
-   * sending server retries. Acknowledgements are sent at
-   * once when the Worker has a send_email binding (and by the cron otherwise).
-   */
-  async function email(message: IncomingEmail, env: unknown, ctx: WaitUntil): Promise<void> {
-    const checked = checkEnv(env)
-    if (!checked.ok) {
-      logMisconfigured(checked.problems)
-      throw new Error(`worker misconfigured: ${checked.problems.join('; ')}`)
-    }
-    const { settings } = checked
-    const { log } = await runtimeFor(settings)
-    if (message.rawSize > settings.mail.maxBytes) {
-      message.setReject(`message too big: at most ${settings.mail.maxBytes} bytes`)
-      return
-    }
-    const raw = new Uint8Array(await new Response(message.raw).arrayBuffer())
-    const db = deps.openDb(checked.connectionString)
-    try {
-      const r = await ingestMail(db, raw, {
-        via: 'email-routing',
-        now: now(),
-        ownAddresses: settings.mail.ownAddresses,
-        publicUrl: settings.publicUrl ?? '',
-        acksPerSenderPerDay: settings.mail.acksPerSenderPerDay,
-        intakePerSenderPerHour: settings.mail.intakePerSenderPerHour,
-      })
-      log.info('mail received', { via: 'email-routing', status: r.status, reports: r.refs.length, acknowledgements: r.acknowledgements, bytes: raw.length })
-      const mailSender = mailSenderFor(env, settings)
-      if (mailSender && r.acknowledgements > 0) await runOutbox(db, { mail: mailSender }, { now, limit: 10 })
-    } catch (e) {
-      if (e instanceof MailUnreadable) {
-        message.setReject(e.message)
-        return
-      }
-      // a thrown error is a temporary SMTP failure: the sending server keeps the message and retries
-      if (e instanceof MailDeferred) log.warn('mail deferred', { via: 'email-routing' })
-      throw e
-    } finally {
-      ctx.waitUntil(db.destroy().catch(() => undefined))
-    }
-  }
-
-  return { fetch, scheduled, email }
-}
-
-/** What Email Routing hands the Worker (ForwardableEmailMessage, the part we use). */
-export interface IncomingEmail {
-  readonly from: string
-  readonly to: string
-  readonly raw: ReadableStream<Uint8Array>
-  readonly rawSize: number
-  setReject(reason: string): void
+  return { fetch, scheduled }
 }

@@ -9,7 +9,6 @@
  */
 import type {
   ExecutionContext,
-  ForwardableEmailMessage,
   ExportedHandler,
   Request as CfRequest,
   Response as CfResponse,
@@ -20,7 +19,7 @@ import pg from 'pg'
 import type { Database } from '../db/schema.js'
 import type { Env } from './worker-env.js'
 import type { CacheLike } from './worker-feed-cache.js'
-import { createWorkerHandler, type IncomingEmail } from './worker-handler.js'
+import { createWorkerHandler } from './worker-handler.js'
 
 export type { Env } from './worker-env.js'
 
@@ -52,9 +51,5 @@ export default {
   },
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     await handler.scheduled(controller, env, ctx)
-  },
-  // Cloudflare Email Routing: abuse mail in (docs/mail-intake.md)
-  async email(message: ForwardableEmailMessage, env: Env, ctx: ExecutionContext): Promise<void> {
-    await handler.email(message as unknown as IncomingEmail, env, ctx)
   },
 } satisfies ExportedHandler<Env>

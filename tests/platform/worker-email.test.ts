@@ -1,5 +1,5 @@
 /**
- * The Worker's `email()` (Cloudflare Email Routing) and the cron's outbox mail job under
+ * The mail Worker's `email()` (Cloudflare Email Routing) and the cron's outbox mail job under
  * Node: the same intake as the SMTP listener, the same size limit, `setReject` for what
  * is not mail, a thrown (temporary) failure for a flood, and acknowledgements handed to
  * the `send_email` binding. The binding is Cloudflare's; here an object records what it
@@ -11,7 +11,7 @@ import { insertRanges } from '../../src/db/range-repository.js'
 import type { Database } from '../../src/db/schema.js'
 import { normaliseRange } from '../../src/domain/catalogue-rules.js'
 import { MailDeferred } from '../../src/db/mail-intake.js'
-import { createWorkerHandler, type IncomingEmail } from '../../src/platform/worker-handler.js'
+import { createMailWorkerHandler, type IncomingEmail } from '../../src/platform/worker-mail-handler.js'
 import { outboxMailJob } from '../../src/platform/worker-jobs.js'
 import { CORPUS_NOW, OUR_RANGES, readCorpus } from '../domain/intake/mail/corpus.js'
 import { openTestDb, type TestDb } from '../helpers/test-db.js'
@@ -30,7 +30,7 @@ function message(raw: Uint8Array, rawSize = raw.length): IncomingEmail & { rejec
   return {
     from: 'x@example.net',
     to: 'abuse@scangate.example',
-    raw: new Response(raw).body!,
+    raw: new Response(raw as Uint8Array<ArrayBuffer>).body!,
     rawSize,
     rejected: null,
     setReject(reason: string) {
@@ -51,7 +51,7 @@ function env(extra: Record<string, unknown> = {}) {
 }
 
 const worker = () =>
-  createWorkerHandler({
+  createMailWorkerHandler({
     // the test database behind a facade whose destroy() does nothing (the file closes it)
     openDb: () =>
       new Proxy(t.db, {
@@ -61,7 +61,6 @@ const worker = () =>
           return typeof v === 'function' ? v.bind(target) : v
         },
       }) as Kysely<Database>,
-    cache: () => null,
     now: () => CORPUS_NOW,
     write: () => undefined,
   })
