@@ -22,6 +22,7 @@ import { registerAdminAuditRoutes } from './routes/admin-audit.js'
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy.js'
 import { registerStatsRoutes } from './routes/stats.js'
 import { registerAdminCaseRoutes } from './routes/admin-cases.js'
+import { registerAdminMailRoutes } from './routes/admin-mail.js'
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js'
 import { registerExclusionRoutes } from './routes/exclusions.js'
 import { registerReportReceiptRoutes } from './routes/report-receipt.js'
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps) {
   registerReportReceiptRoutes(app)
   registerPageRoutes(app, feed, now)
   registerAdminCaseRoutes(app, now)
+  registerAdminMailRoutes(app, now)
   registerExclusionRoutes(app, now)
   registerOpenApiRoutes(app)
   registerApiDocsRoutes(app)

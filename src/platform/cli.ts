@@ -15,10 +15,17 @@ import type { Command, CommandContext, Json, LocalContext, ParsedArgs } from './
 import { COMMANDS, findCommand } from './cli/commands.js'
 import { runRemote, socketPath } from './control-channel.js'
 import { lockDataDir, lockHolder, SERVER_LOCK_NAME } from './data-dir-lock.js'
+import { ingestMailCommand, reparseMailCommand } from './mail-cli.js'
 import { describeDatabaseUrl, migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 
 const say = (line: string) => process.stdout.write(line + '\n')
 const progress = (line: string) => process.stderr.write(line + '\n')
+
+/** Run directly, outside the command table: they read stdin and answer an MTA with sysexits codes. */
+const MAIL_COMMANDS: [string, string][] = [
+  ['ingest-mail < message.eml', 'take one abuse e-mail in (MTA pipe alias; exit 0, 65 unusable, 75 retry later)'],
+  ['reparse-mail --since DATE [--limit N]', 'parse stored unparsed mail again after a parser fix'],
+]
 
 function usage(commands: readonly Command[] = COMMANDS): string {
   const left = commands.map((c) => `${c.name}${c.usage ? ' ' + c.usage : ''}`)
@@ -28,6 +35,7 @@ function usage(commands: readonly Command[] = COMMANDS): string {
     '',
     'commands:',
     ...commands.map((c, i) => `  ${left[i]!.padEnd(width)}${c.help}`),
+    ...MAIL_COMMANDS.map(([name, help]) => `  ${name.padEnd(width)}${help}`),
     '',
     'options:',
     '  --init    allow creating a new embedded database in DATA_DIR (refused otherwise)',
@@ -112,6 +120,9 @@ async function main(argv: string[]): Promise<number> {
     say(usage())
     return 0
   }
+  const io = { stdin: process.stdin, out: say, err: progress }
+  if (words[0] === 'ingest-mail') return ingestMailCommand(process.env, io)
+  if (words[0] === 'reparse-mail') return reparseMailCommand(words.slice(1), process.env, io)
   const found = findCommand(words)
   if (!found) throw new Error(`unknown command '${words.join(' ')}'\n\n${usage()}`)
   const { command, rest } = found

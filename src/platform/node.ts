@@ -34,6 +34,7 @@ import { SIGNING_KEY_FILE } from './backup.js'
 import { createRedisRateLimiter } from './redis-rate-limiter.js'
 import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 import { ResponseCache } from './node-response-cache.js'
+import { startNodeMail } from './node-mail.js'
 
 /** The longest the lifecycle timer sleeps: other processes may have changed the catalogue. */
 const MAX_TIMER_MS = 5 * 60_000
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
     onPublished: () => published(),
   })
   await schedule()
+  // outbox mail sender and (with SMTP_PORT) the SMTP listener for abuse mail
+  const mail = await startNodeMail(config, db, log)
 
   // feed polls are answered from memory for as long as the feed store would trust its copy
   const responses = new ResponseCache({
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
         { name: 'stop accepting; finish requests in flight', timeoutMs: grace + 1000, run: () => drainHttpServer(server, grace) },
         { name: 'close the metrics listener', timeoutMs: 1000, run: () => metricsServer && drainHttpServer(metricsServer, 500) },
         { name: 'finish control-channel commands', timeoutMs: grace, run: () => control?.close(grace) },
+        { name: 'stop the SMTP listener; send mail already due', timeoutMs: 10_000, run: async () => (await mail.flush(), await mail.stop()) },
         // one bounded pass, so mail and webhooks already due leave now rather than after the restart
         { name: 'flush outbox', timeoutMs: 5000, run: () => runOutbox(db, outboxSenders, { now: () => new Date(), limit: 50 }) },
         { name: 'close redis', timeoutMs: 2000, run: () => redis?.close() },
