@@ -42,6 +42,10 @@ const UNDOCUMENTED: Record<string, string> = {
   'POST /desk/cases/{id}/assign': 'desk console form (JSON: POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'desk console form (JSON: POST /v1/admin/cases/{id}/transition)',
   'GET /v1/versions/{file}': 'old path /v1/versions/{serial}.sig, an alias of GET /v1/versions/{serial}/signature (as a template it is ambiguous with /v1/versions/{serial})',
+  'GET /desk/mail': 'desk unparsed-mail queue (JSON: GET /v1/admin/mail)',
+  'GET /desk/mail/{id}': 'desk page of one stored mail (JSON: GET /v1/admin/mail/{id})',
+  'POST /desk/mail/{id}/report': 'desk console form (JSON: POST /v1/admin/mail/{id}/report)',
+  'POST /desk/mail/{id}/dismiss': 'desk console form (JSON: POST /v1/admin/mail/{id}/dismiss)',
 }
 
 /** Routes Hono registers under another path shape than the document writes (none today). */
