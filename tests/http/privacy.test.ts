@@ -80,7 +80,7 @@ describe('data-subject requests', () => {
     const body = await res.json()
     expect(body.reports).toHaveLength(1)
     const r = body.reports[0]
-    expect(r).toMatchObject({ ref: alice.ref, target: '203.0.113.5/32', sourceIps: ['198.51.100.9'], contact: { email: 'Alice@Example.org' } })
+    expect(r).toMatchObject({ ref: alice.ref, target: '203.0.113.5/32', sourceIps: ['198.51.100.9'], contact: { email: 'Alice@example.org' } })
     expect(Buffer.from(r.evidence[0].contentBase64, 'base64').toString()).toBe(EVIDENCE)
     const text = JSON.stringify(body)
     expect(text).not.toContain('ACME-77')
