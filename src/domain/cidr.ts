@@ -448,6 +448,31 @@ export function parseIp(input: string): IpAddress {
   return result
 }
 
+const MAPPED_PREFIX = 0xffffn << 32n
+
+/**
+ * An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, RFC 4291 2.5.5.2) is the IPv4 address
+ * a.b.c.d as a dual-stack socket reports it: the same host. Every boundary where an
+ * address arrives (lookup, reports, sessions, client address) turns it into the IPv4
+ * form, so "is this one of ours" and case grouping see one address, not two.
+ */
+export function unmapIpv4(ip: IpAddress): IpAddress {
+  if (ip.family !== 'ipv6' || ip.value >> 32n !== 0xffffn) return ip
+  const value = ip.value - MAPPED_PREFIX
+  return { family: 'ipv4', value, text: formatIp('ipv4', value) }
+}
+
+/** A block inside ::ffff:0:0/96 as the IPv4 block it maps (see unmapIpv4); others unchanged. */
+export function unmapCidr(c: Cidr): Cidr {
+  if (c.family !== 'ipv6' || c.prefixLength < 96 || c.network >> 32n !== 0xffffn) return c
+  return cidrFromBigint('ipv4', c.network - MAPPED_PREFIX, c.prefixLength - 96)
+}
+
+/** parseIp, with an IPv4-mapped IPv6 address given in its IPv4 form (see unmapIpv4). */
+export function parseHostIp(input: string): IpAddress {
+  return unmapIpv4(parseIp(input))
+}
+
 /** Like parseIp, but returns null instead of throwing. */
 export function tryParseIp(input: string): IpAddress | null {
   if (typeof input !== 'string') return null

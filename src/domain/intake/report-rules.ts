@@ -11,7 +11,7 @@
  * - `ports` 1–65535, `category` from a fixed list, `description` ≤ 4 000 characters,
  *   `evidence` ≤ 64 KiB of text, `contactEmail` an e-mail address.
  */
-import { parseCidr, parseIp, type Cidr, type IpAddress } from '../cidr.js'
+import { parseCidr, parseHostIp, unmapCidr, type Cidr, type IpAddress } from '../cidr.js'
 import { describeValue } from '../describe-value.js'
 import { isEmail, MAX_EMAIL_LENGTH, normaliseEmail } from '../email.js'
 import { FieldErrors } from './field-errors.js'
@@ -116,7 +116,7 @@ export function validateReport(input: ReportInput, now: Date, opts: { names?: Fi
       const field = name('sourceIps') === 'sourceIps' ? `sourceIps.${i}` : name('sourceIps')
       if (typeof raw !== 'string') return errs.add(field, 'must be an IP address as text')
       try {
-        const ip = parseIp(raw.trim())
+        const ip = parseHostIp(raw.trim())
         if (!seen.has(ip.text)) {
           seen.add(ip.text)
           sourceIps.push(ip)
@@ -159,7 +159,7 @@ export function validateReport(input: ReportInput, now: Date, opts: { names?: Fi
     errs.add(name('target'), 'must be an IP address or CIDR block as text')
   } else {
     try {
-      target = parseCidr(input.target.trim(), { allowBareAddress: true })
+      target = unmapCidr(parseCidr(input.target.trim(), { allowBareAddress: true }))
     } catch (e) {
       errs.addError(name('target'), e)
     }

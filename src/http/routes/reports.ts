@@ -36,6 +36,7 @@ import { isXarf, parseXarf } from '../../domain/intake/xarf.js'
 import { sha256Hex } from '../../domain/sha256.js'
 import type { AppEnv } from '../app-env.js'
 import { bearerToken } from '../auth.js'
+import { isHttps } from '../transport.js'
 import { isJsonMediaType, KIB, limitBody, MAX_JSON_DEPTH, mediaType, MIB, parseJson, prefersHtml, tooDeep, tooLarge, unsupportedMediaType } from '../intake-body.js'
 import { jsonShape } from '../../domain/json-shape.js'
 import { findXarfOriginal, isXarfIdentityClash, type XarfOriginal } from '../../db/xarf-repository.js'
@@ -105,10 +106,6 @@ async function readReport(c: Context<AppEnv>, now: Date): Promise<ParsedReport> 
   const { input, unknownKeys } = jsonToReportInput(body as Record<string, unknown>)
   const report = validateReport(input, now, { unknownKeys })
   return { input: { report, channel: 'json', evidence: report.evidence ? [await textEvidence(report.evidence)] : [], xarf: null }, form: false }
-}
-
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
 }
 
 function respond(c: Context<AppEnv>, r: StoredResponse, form: boolean, replayed: boolean): Response {
