@@ -316,11 +316,11 @@ export interface MonthlyCounts {
   total: number
 }
 
-/** Report counts per UTC month by verdict and by category (raw; suppress before publishing). */
-export async function monthlyReportCounts(db: Kysely<Database>, since: Date): Promise<MonthlyCounts[]> {
+/** Report counts per UTC month by verdict and by category, received in [since, until) (raw; round before publishing). */
+export async function monthlyReportCounts(db: Kysely<Database>, since: Date, until: Date): Promise<MonthlyCounts[]> {
   const rows = await sql<{ month: string; verdict: string; category: string; n: number }>`
     select to_char(received_at at time zone 'UTC', 'YYYY-MM') as month, verdict, category, count(*)::int as n
-    from reports where received_at >= ${since}
+    from reports where received_at >= ${since} and received_at < ${until}
     group by 1, 2, 3 order by 1`.execute(db)
   const months = new Map<string, MonthlyCounts>()
   for (const r of rows.rows) {
