@@ -9,6 +9,7 @@ import type { RetentionCutoffs } from '../domain/privacy/retention.js'
 import type { CaseStatus } from '../domain/intake/case-state.js'
 import { reporterStatus, verdictText } from '../domain/intake/reporter-status.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
+import { eraseOutboxFor } from './outbox.js'
 import type { Database } from './schema.js'
 
 export interface PurgeCounts {
@@ -172,6 +173,8 @@ export interface ErasureResult {
   xarfDocuments: number
   /** notes, history entries, exclusion reasons and other reports' text the address was blanked from */
   redactedElsewhere: number
+  /** mail and webhooks, queued or sent, addressed to the person or carrying their words */
+  outbox: number
 }
 
 /** What an erased address or quote is replaced with wherever it was quoted. */
@@ -272,7 +275,8 @@ export async function eraseSubject(db: Kysely<Database>, email: string, now: Dat
         await trx.updateTable('reports').set({ xarf_purged_at: now }).where('id', 'in', xarfOnly).execute()
       }
       const redactedElsewhere = await redactQuotes(trx, addresses)
-      return { reports: [], contacts: 0, evidence: 0, xarfDocuments, redactedElsewhere }
+      const outbox = await eraseOutbox(trx, addresses, addresses)
+      return { reports: [], contacts: 0, evidence: 0, xarfDocuments, redactedElsewhere, outbox }
     }
     const rows = await trx.selectFrom('reports').select(['ref', 'description']).where('id', 'in', ids).orderBy('ref').execute()
     const contacts = await trx.deleteFrom('report_contacts').where('report_id', 'in', ids).executeTakeFirst()
@@ -299,14 +303,24 @@ export async function eraseSubject(db: Kysely<Database>, email: string, now: Dat
     // their own words, quoted in full by the desk (short texts would blank innocent words)
     const quotes = rows.map((r) => r.description).filter((d): d is string => d !== null && d.length >= 12)
     const redactedElsewhere = await redactQuotes(trx, [...addresses, ...quotes])
+    const outbox = await eraseOutbox(trx, addresses, [...addresses, ...quotes])
     return {
       reports: rows.map((r) => r.ref),
       contacts: Number(contacts.numDeletedRows),
       evidence: Number(evidence.numDeletedRows),
       xarfDocuments: Number(xarf.numDeletedRows),
       redactedElsewhere,
+      outbox,
     }
   })
+}
+
+/** Outbox rows (and their delivery log) addressed to the person, or whose payload quotes them. */
+async function eraseOutbox(trx: Kysely<Database>, addresses: readonly string[], needles: readonly string[]): Promise<number> {
+  let n = 0
+  for (const a of addresses) n += await eraseOutboxFor(trx, a)
+  const quoting = await trx.deleteFrom('outbox').where(holdsAny('payload', needles)).executeTakeFirst()
+  return n + Number(quoting.numDeletedRows)
 }
 
 export interface MonthlyCounts {

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { listAudit, verifyAudit } from '../../src/db/audit-repository.js'
+import { enqueueOutbox } from '../../src/db/outbox.js'
 import { buildApp, jsonBody, testClock, tokenWith, type Clock } from '../helpers/test-app.js'
 import { openTestDb, type TestDb } from '../helpers/test-db.js'
 import { adjustedSample } from '../domain/intake/xarf-fixtures.js'
@@ -110,6 +111,10 @@ describe('POST /v1/admin/privacy/erase', () => {
     expect((await desk(`/v1/admin/cases/${caseId}/notes`, jsonBody('POST', { visibility: 'internal', body: `Called ${CAROL}; she wrote: "${DESCRIPTION}"` }))).status).toBe(201)
     expect((await desk(`/v1/admin/cases/${caseId}/transition`, jsonBody('POST', { to: 'investigating', reason: `asked by ${CAROL}` }))).status).toBe(200)
 
+    // a queued acknowledgement mail to her, and a webhook quoting her description
+    await enqueueOutbox(t.db, { kind: 'mail', destination: 'example.org', personalEmail: CAROL, payload: { to: CAROL, text: 'Thanks for your report' } }, clock.now())
+    await enqueueOutbox(t.db, { kind: 'webhook', destination: 'hook-1', payload: { event: 'report.created', description: DESCRIPTION } }, clock.now())
+
     const before = await dumpDatabase()
     for (const needle of [CAROL, DESCRIPTION, EVIDENCE, XARF_DESCRIPTION, ORG, REPORT_ID]) {
       expect(forms(needle).some((f) => before.toLowerCase().includes(f)), `${needle} is in the dump before erasure`).toBe(true)
@@ -119,7 +124,7 @@ describe('POST /v1/admin/privacy/erase', () => {
     expect(erase.status, await erase.clone().text()).toBe(200)
     const result = await erase.json()
     expect(result.reports).toEqual([first.ref, second.ref].sort())
-    expect(result).toMatchObject({ contacts: 2, evidence: 2, xarfDocuments: 1 })
+    expect(result).toMatchObject({ contacts: 2, evidence: 2, xarfDocuments: 1, outbox: 2 })
 
     const after = (await dumpDatabase()).toLowerCase()
     for (const needle of [CAROL, DESCRIPTION, EVIDENCE, XARF_DESCRIPTION, ORG, REPORT_ID, 'carol-nas-admin', '+44 20 7946 0958']) {
