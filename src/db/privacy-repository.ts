@@ -9,6 +9,7 @@ import type { RetentionCutoffs } from '../domain/privacy/retention.js'
 import type { CaseStatus } from '../domain/intake/case-state.js'
 import { reporterStatus, verdictText } from '../domain/intake/reporter-status.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
+import { eraseMailFrom } from './mail-repository.js'
 import { eraseOutboxFor } from './outbox.js'
 import type { Database } from './schema.js'
 
@@ -175,6 +176,8 @@ export interface ErasureResult {
   redactedElsewhere: number
   /** mail and webhooks, queued or sent, addressed to the person or carrying their words */
   outbox: number
+  /** raw e-mails from the address (or behind its reports) whose bytes were removed */
+  mailMessages: number
 }
 
 /** What an erased address or quote is replaced with wherever it was quoted. */
@@ -256,6 +259,8 @@ async function redactQuotes(trx: Kysely<Database>, needles: readonly string[]): 
  */
 export async function eraseSubject(db: Kysely<Database>, email: string, now: Date): Promise<ErasureResult> {
   return db.transaction().execute(async (trx) => {
+    // before the contacts go: they lead to the mails behind the reports
+    const mailMessages = await eraseMailFrom(trx, email, now)
     const ids = await reportIdsFor(trx, email)
     const stored = ids.length
       ? await trx.selectFrom('report_contacts').select('email').where('report_id', 'in', ids).execute()
@@ -276,7 +281,7 @@ export async function eraseSubject(db: Kysely<Database>, email: string, now: Dat
       }
       const redactedElsewhere = await redactQuotes(trx, addresses)
       const outbox = await eraseOutbox(trx, addresses, addresses)
-      return { reports: [], contacts: 0, evidence: 0, xarfDocuments, redactedElsewhere, outbox }
+      return { reports: [], contacts: 0, evidence: 0, xarfDocuments, mailMessages, redactedElsewhere, outbox }
     }
     const rows = await trx.selectFrom('reports').select(['ref', 'description']).where('id', 'in', ids).orderBy('ref').execute()
     const contacts = await trx.deleteFrom('report_contacts').where('report_id', 'in', ids).executeTakeFirst()
@@ -311,6 +316,7 @@ export async function eraseSubject(db: Kysely<Database>, email: string, now: Dat
       xarfDocuments: Number(xarf.numDeletedRows),
       redactedElsewhere,
       outbox,
+      mailMessages,
     }
   })
 }

@@ -12,6 +12,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
+import { routePath } from 'hono/route'
 import { DomainError } from '../domain/errors.js'
 import { silentLogger, type AppDeps, type AppEnv } from './app-env.js'
 import { createErrorHandler, summarise, zodFieldErrors } from './error-handler.js'
@@ -23,6 +24,7 @@ import { registerAdminAuditRoutes } from './routes/admin-audit.js'
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy.js'
 import { registerStatsRoutes } from './routes/stats.js'
 import { registerAdminCaseRoutes } from './routes/admin-cases.js'
+import { registerAdminMailRoutes } from './routes/admin-mail.js'
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js'
 import { registerExclusionRoutes } from './routes/exclusions.js'
 import { registerReportReceiptRoutes } from './routes/report-receipt.js'
@@ -71,11 +73,13 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', requestId({ headerName: '' }))
   app.use('*', securityHeaders())
+  const metrics = deps.metrics
   app.use('*', async (c, next) => {
     const started = performance.now()
     c.set('db', deps.getDb(c))
     c.set('https', reachedOverHttps(c, deps))
     await next()
+    const ms = performance.now() - started
     // method, route pattern and status only: paths, queries, bodies and headers may carry
     // addresses, personal data or tokens
     log.info('request', {
@@ -83,8 +87,13 @@ export function createApp(deps: AppDeps) {
       method: c.req.method,
       path: loggedPath(c),
       status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+      ms: Math.round(ms * 10) / 10,
     })
+    if (metrics) {
+      // the last matched route is the handler's pattern; '*' means no route matched
+      const route = routePath(c, -1)
+      metrics.request({ method: c.req.method, route: route === '*' || route === '/*' ? 'unmatched' : route, status: c.res.status, seconds: ms / 1000, raw: c.req.raw })
+    }
   })
 
   registerPageMiddleware(app)
@@ -104,6 +113,7 @@ export function createApp(deps: AppDeps) {
   registerReportReceiptRoutes(app)
   registerPageRoutes(app, feed, now)
   registerAdminCaseRoutes(app, now)
+  registerAdminMailRoutes(app, now)
   registerExclusionRoutes(app, now)
   registerOpenApiRoutes(app)
   registerApiDocsRoutes(app)
