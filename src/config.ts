@@ -29,6 +29,16 @@ const ConfigSchema = z.object({
   RETENTION_XARF_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Ed25519 private key (base64 PKCS#8 or PEM) that signs published versions. */
   FEED_SIGNING_KEY: z.string().optional(),
+  /** Promised notice (days) before a new range becomes active or a range retires. */
+  NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  /** Subscribers get a reminder this many days before each effective date. */
+  REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  /** A webhook failing for this many days in a row is disabled and its owner told. */
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** DNS server (host or host:port) the outbound guard resolves webhook names with; default: the system resolver. */
+  DNS_RESOLVER: z.string().max(100).optional(),
+  /** How often (ms) the Node process turns new versions into notifications and delivers due ones. */
+  NOTIFY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
 })
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>

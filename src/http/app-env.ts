@@ -46,6 +46,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter
   /** Limits for the public write and status endpoints. */
   rateLimits?: Partial<RateLimits>
+  /** The promised notice period in days (NOTICE_DAYS, default 14). */
+  noticeDays?: number
   /** Called after a successful publish (the Node timer reschedules itself). */
   onPublished?: (serial: number) => void
 }

@@ -13,6 +13,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import { DomainError } from '../domain/errors.js'
+import { DEFAULT_NOTICE_DAYS } from '../domain/notifications/notice-policy.js'
 import { silentLogger, type AppDeps, type AppEnv } from './app-env.js'
 import { createErrorHandler, summarise, zodFieldErrors } from './error-handler.js'
 import { FeedStore } from './feed-store.js'
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps) {
     store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000 }),
     maxAge: deps.feedMaxAge ?? 300,
     publicUrl: deps.publicUrl,
+    noticeDays: deps.noticeDays ?? DEFAULT_NOTICE_DAYS,
     feedHeaders: signatureHeaders(deps.feedSigner),
   }
 

@@ -28,7 +28,7 @@ const USAGE = `usage: npm run cli -- <command>
   token list                                list tokens (prefix only, never the secret)
   token revoke ID_OR_PREFIX                 revoke a token
   import-ranges FILE                        bulk-add ranges from CSV (header row) or JSON
-  publish [--force] [--note TEXT]           publish the catalogue as a new version
+  publish [--force [--reason TEXT]] [--note TEXT]   publish the catalogue as a new version (short notice needs --force and --reason)
   keygen                                    make an Ed25519 feed signing key pair
   audit verify                              check the audit trail's hash chain
   purge                                     delete personal data past its retention period
@@ -108,8 +108,15 @@ async function run(argv: string[]): Promise<void> {
       }
       say(`audit trail intact: ${result.events} events, head ${result.head}`)
     } else if (command === 'publish') {
-      const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { force: { type: 'boolean' }, note: { type: 'string' } } })
-      const r = await publishCatalogue(opened.db, { now: new Date(), force: values.force ?? false, note: values.note ?? null, actor: 'cli' })
+      const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { force: { type: 'boolean' }, note: { type: 'string' }, reason: { type: 'string' } } })
+      const r = await publishCatalogue(opened.db, {
+        now: new Date(),
+        force: values.force ?? false,
+        note: values.note ?? null,
+        reason: values.reason ?? null,
+        noticeDays: parseConfig(process.env).NOTICE_DAYS,
+        actor: 'cli',
+      })
       const v = r.version
       say(`${r.status}: serial ${v.serial}, ${v.counts.ipv4} IPv4 + ${v.counts.ipv6} IPv6 prefixes, sha256 ${v.sha256}`)
     }

@@ -37,7 +37,7 @@ export const PROBLEM_CODES: Record<ErrorCode, { status: string; meaning: string 
   forbidden: { status: '403', meaning: 'The token is valid but lacks the scope this route needs (the message names it).' },
   conflict: { status: '409', meaning: 'The change conflicts with the current state, e.g. an overlapping range or a change no longer allowed in this state.' },
   overlapping_range: { status: '409', meaning: 'The range overlaps one already in the catalogue; the message names it.' },
-  publish_refused: { status: '409', meaning: 'Publishing would serve an empty list, or drop many in-use prefixes without a scheduled retirement. Check the catalogue, or send `force: true` if it is intended.' },
+  publish_refused: { status: '409', meaning: 'Publishing would serve an empty list, drop many in-use prefixes without a scheduled retirement, or give less than the notice period (`shortfalls` lists what; see /v1/policy). Check the catalogue, or send `force: true` (with a `reason` for short notice) if it is intended.' },
   invalid_transition: { status: '409', meaning: 'A case cannot move from its current status to the requested one.' },
   payload_too_large: { status: '413', meaning: 'The request body is larger than this route takes (`maxBytes` says how much).' },
   unsupported_media_type: { status: '415', meaning: 'The route does not take this Content-Type (`accepted` lists what it takes).' },
