@@ -14,9 +14,11 @@ export interface RateLimits {
   reportsPerMinute: number
   reportsPerDay: number
   statusPerMinute: number
+  /** POST /v1/subscriptions per client (×10 per day). */
+  subscriptionsPerMinute: number
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30 }
+export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30, subscriptionsPerMinute: 5 }
 
 /** Structured logger; implementations must never be handed secrets or personal data. */
 export interface Logger {
@@ -48,6 +50,8 @@ export interface AppDeps {
   rateLimits?: Partial<RateLimits>
   /** The promised notice period in days (NOTICE_DAYS, default 14). */
   noticeDays?: number
+  /** Days before an effective date that subscribers get a reminder (REMINDER_DAYS, default 3). */
+  reminderDays?: number
   /** Called after a successful publish (the Node timer reschedules itself). */
   onPublished?: (serial: number) => void
 }

@@ -16,7 +16,9 @@ import { publishCatalogue } from '../db/publish-catalogue.js'
 import { listRanges } from '../db/range-repository.js'
 import { relinkOpenReports } from '../db/linking.js'
 import { runRetentionPurge } from '../db/retention-purge.js'
+import { runNotifyTick } from '../db/notify-tick.js'
 import { publishDueTransitions } from '../db/scheduled-publish.js'
+import { createWebhookDelivery } from '../db/webhook-sender.js'
 import { normaliseRange } from '../domain/catalogue-rules.js'
 import { demoCatalogue } from '../domain/demo-catalogue.js'
 import { createFeedSigner, generateFeedKey, type FeedSigner } from '../domain/feed-signing.js'
@@ -25,6 +27,7 @@ import { createApp } from '../http/app.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { clientIp } from './client-ip.js'
 import { createLogger } from './logger.js'
+import { createOutboundFetch } from './outbound-fetch.js'
 import { createRedisRateLimiter } from './redis-rate-limiter.js'
 import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 import { ResponseCache } from './node-response-cache.js'
@@ -64,7 +67,7 @@ async function main(): Promise<void> {
     clearTimeout(timer)
     let wait = MAX_TIMER_MS
     try {
-      const outcome = await publishDueTransitions(db, new Date())
+      const outcome = await publishDueTransitions(db, new Date(), config.NOTICE_DAYS)
       if (outcome.status === 'published') log.info('lifecycle publish', { serial: outcome.serial })
       if (outcome.status === 'refused') log.warn('lifecycle publish refused', { reason: outcome.reason })
       if (outcome.next) wait = Math.min(wait, Math.max(1000, outcome.next.getTime() - Date.now() + 50))
@@ -95,6 +98,29 @@ async function main(): Promise<void> {
   const purgeTimer = setInterval(() => void purge(), 6 * 3_600_000)
   purgeTimer.unref()
 
+  // notifications: new versions and reminders become events, fanned out and delivered
+  // through the outbox every NOTIFY_INTERVAL_MS and right after a publish
+  const baseUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '')
+  const webhooks = createWebhookDelivery(db, {
+    fetch: createOutboundFetch(config.DNS_RESOLVER ? { dnsResolver: config.DNS_RESOLVER } : {}),
+    signer: feedSigner,
+    now: () => new Date(),
+    disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+    baseUrl,
+  })
+  let notifying: Promise<void> | null = null
+  const notify = () => {
+    notifying ??= runNotifyTick(db, { now: () => new Date(), baseUrl, reminderDays: config.REMINDER_DAYS, webhooks })
+      .then((r) => {
+        if (r.events + r.fannedOut + r.delivery.sent + r.delivery.retried + r.delivery.dead > 0) log.info('notifications', { events: r.events, fannedOut: r.fannedOut, ...r.delivery })
+      })
+      .catch((err) => log.error('notifications failed', { error: String(err) }))
+      .finally(() => (notifying = null))
+    return notifying
+  }
+  const notifyTimer = setInterval(() => void notify(), config.NOTIFY_INTERVAL_MS)
+  notifyTimer.unref()
+
   const redis = config.REDIS_URL ? await createRedisRateLimiter(config.REDIS_URL) : null
   const app = createApp({
     getDb: () => db,
@@ -110,7 +136,12 @@ async function main(): Promise<void> {
     feedMaxAge: config.FEED_MAX_AGE,
     feedRefreshMs: config.FEED_REFRESH_MS,
     feedSigner,
-    onPublished: () => void schedule(),
+    onPublished: () => {
+      void schedule()
+      void notify()
+    },
+    noticeDays: config.NOTICE_DAYS,
+    reminderDays: config.REMINDER_DAYS,
   })
   await schedule()
 
@@ -135,6 +166,7 @@ async function main(): Promise<void> {
     log.info('shutting down', { signal })
     clearTimeout(timer)
     clearInterval(purgeTimer)
+    clearInterval(notifyTimer)
     server.close(async () => {
       await opened.close().catch(() => undefined)
       await redis?.close()

@@ -40,6 +40,9 @@ export interface WorkerSettings {
   feedSigningKey: string | undefined
   rateLimits: { reportsPerMinute: number; reportsPerDay: number; statusPerMinute: number }
   retention: RetentionPolicy
+  noticeDays: number
+  reminderDays: number
+  webhookDisableAfterDays: number
 }
 
 export type EnvCheck =
@@ -59,6 +62,9 @@ const VARS = [
   'RETENTION_CONTACT_DAYS',
   'RETENTION_EVIDENCE_DAYS',
   'RETENTION_XARF_DAYS',
+  'NOTICE_DAYS',
+  'REMINDER_DAYS',
+  'WEBHOOK_DISABLE_AFTER_DAYS',
 ] as const
 const GENERATION = /^[A-Za-z0-9._-]{1,32}$/
 
@@ -118,6 +124,9 @@ export function checkEnv(env: unknown): EnvCheck {
         statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
       },
       retention: retentionPolicy(config),
+      noticeDays: config.NOTICE_DAYS,
+      reminderDays: config.REMINDER_DAYS,
+      webhookDisableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
     },
   }
 }

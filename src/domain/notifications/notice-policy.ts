@@ -7,6 +7,7 @@
 import type { FeedLists, VersionChanges } from '../feed-version.js'
 
 export const DEFAULT_NOTICE_DAYS = 14
+export const DEFAULT_REMINDER_DAYS = 3
 const DAY_MS = 86_400_000
 
 /** Something announced with less notice than promised. */

@@ -12,7 +12,7 @@ export interface NoticePolicy {
   removals: string
   exceptions: string
   channels: Array<{ channel: 'webhook' | 'email' | 'atom' | 'changes'; subscribe: string; what: string }>
-  events: readonly string[]
+  events: string[]
   verify: { webhook: string; email: string; feed: string }
 }
 
@@ -29,7 +29,7 @@ export function noticePolicy(noticeDays: number, reminderDays: number): NoticePo
       { channel: 'atom', subscribe: 'GET /v1/feed.atom', what: 'one entry per version' },
       { channel: 'changes', subscribe: 'GET /v1/changes?since={serial}', what: 'what changed since the serial you have, with effective dates' },
     ],
-    events: EVENT_TYPES,
+    events: [...EVENT_TYPES],
     verify: {
       webhook:
         'Standard Webhooks headers webhook-id, webhook-timestamp and webhook-signature. "v1,…" is HMAC-SHA256 with your subscription secret; "v1a,…" is an Ed25519 signature with our feed key (/.well-known/scangate-feed-key.pem) over the same "{webhook-id}.{webhook-timestamp}.{body}", so it can be checked without the secret. Dedupe by webhook-id: delivery is at least once.',
