@@ -140,7 +140,7 @@ export const RangeSchema = z
 export const PublishInputSchema = z
   .object({
     force: z.boolean().optional(),
-    note: z.string().max(500).optional(),
+    note: z.string().max(500).optional().openapi({ description: 'public: shown with the version, in Atom, /v1/changes and notifications' }),
     reason: z.string().max(500).optional().openapi({ description: 'required with force when the version gives less than the notice period; published with it' }),
   })
   .strict()
