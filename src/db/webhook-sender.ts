@@ -8,8 +8,8 @@
  * content, so anyone can verify with the public key alone.
  */
 import type { Kysely } from 'kysely'
-import { Webhook } from 'standardwebhooks'
-import { base64Encode, type FeedSigner } from '../domain/feed-signing.js'
+import type { FeedSigner } from '../domain/feed-signing.js'
+import { signWebhook } from '../domain/notifications/webhook-signature.js'
 import { VERIFY_EVENT } from '../domain/notifications/events.js'
 import { OutboundRefused, type OutboundFetch } from '../domain/notifications/outbound-request.js'
 import { webhookDisabledMail } from '../domain/notifications/subscription-mail.js'
@@ -44,14 +44,6 @@ export interface WebhookDelivery {
 /** Held back this long when the subscription is not active (disabled rows are dropped). */
 const INACTIVE_RETRY_MS = 6 * 3_600_000
 
-/** The `webhook-signature` header value for one delivery. */
-export async function signDelivery(secret: string, signer: FeedSigner | undefined, id: string, at: Date, body: string): Promise<string> {
-  const v1 = new Webhook(secret).sign(id, at, body)
-  if (!signer) return v1
-  const content = new TextEncoder().encode(`${id}.${Math.floor(at.getTime() / 1000)}.${body}`)
-  return `${v1} v1a,${base64Encode(await signer.sign(content))}`
-}
-
 export function createWebhookDelivery(db: Kysely<Database>, opts: WebhookSenderOptions): WebhookDelivery {
   let open = new Set<string>()
 
@@ -77,7 +69,7 @@ export function createWebhookDelivery(db: Kysely<Database>, opts: WebhookSenderO
           'user-agent': `scangate-webhooks/1 (+${opts.baseUrl}/v1/policy)`,
           'webhook-id': item.id,
           'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': await signDelivery(target.secret, opts.signer, item.id, at, body),
+          'webhook-signature': await signWebhook(target.secret, opts.signer, item.id, at, body),
         },
         body,
       })

@@ -86,3 +86,20 @@ describe('events', () => {
     ])
   })
 })
+
+describe('webhook signature', () => {
+  it('v1 is exactly what the standardwebhooks library signs, and its verifier accepts ours', async () => {
+    const { Webhook } = await import('standardwebhooks')
+    const { signWebhook } = await import('../../../src/domain/notifications/webhook-signature.js')
+    const { newWebhookSecret } = await import('../../../src/db/subscription-repository.js')
+    for (const body of ['{}', '{"type":"version.published","data":{"note":"ü ✓ \\u0000"}}', JSON.stringify({ pad: 'x'.repeat(5000) })]) {
+      const secret = newWebhookSecret()
+      const at = new Date()
+      const ours = await signWebhook(secret, undefined, 'msg_1', at, body)
+      expect(ours).toBe(new Webhook(secret).sign('msg_1', at, body))
+      const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': ours }
+      expect(() => new Webhook(secret).verify(body, headers)).not.toThrow()
+      expect(() => new Webhook(newWebhookSecret()).verify(body, headers)).toThrow()
+    }
+  })
+})
