@@ -57,7 +57,7 @@ function freePort(): Promise<number> {
 }
 
 function cliToken(name: string, scopes: string): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/platform/cli.ts', 'token', 'create', '--name', name, '--scopes', scopes], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/platform/cli.ts', '--init', 'token', 'create', '--name', name, '--scopes', scopes], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', TEST_DATABASE_URL: '' },
     encoding: 'utf8',
@@ -251,7 +251,8 @@ describe.skipIf(!hasChromium || postgresPass)('web pages in Chromium', () => {
     expect(await page.locator('#snippet-title').textContent()).toBe(iptables.title)
     expect(await page.locator('#snippet-hint').textContent()).toBe(iptables.applyHint)
     expect(await page.locator('#snippet-download').getAttribute('href')).toBe('/v1/rules/iptables')
-    expect(await page.locator('#snippet-download').getAttribute('download')).toMatch(/^scangate-iptables-\d+\.\w+$/)
+    // the name the snippet's own apply steps use, as in the API's Content-Disposition
+    expect(await page.locator('#snippet-download').getAttribute('download')).toBe('asv-scanners.v4')
     const copy = page.locator('#snippet-copy')
     expect(await copy.textContent()).toBe('Copy snippet')
     // the Clipboard API needs a focused document; other tabs of the context may hold focus

@@ -16,6 +16,7 @@ import { registerAssetRoutes } from './assets.js'
 import { registerDeskRoutes } from './desk/routes.js'
 import { registerDeskWebhookRoutes } from './desk/webhooks.js'
 import { registerSubscriptionPages } from './subscriptions.js'
+import { registerDeskMailRoutes } from './desk/mail.js'
 import { homePage } from './home.js'
 import { MessagePage } from './layout.js'
 import { lookupPage } from './lookup.js'
@@ -47,6 +48,10 @@ export const PAGE_ROUTES: Readonly<Record<string, string>> = {
   'POST /subscriptions/confirm': 'browser form post: confirms an e-mail subscription',
   'GET /subscriptions/unsubscribe': 'HTML page: the unsubscribe link of a subscription (shows a button)',
   'POST /subscriptions/unsubscribe': 'browser form post and RFC 8058 one-click unsubscribe',
+  'GET /desk/mail': 'HTML page: the unparsed-mail queue (the API equivalent is GET /v1/admin/mail)',
+  'GET /desk/mail/{id}': 'HTML page: one stored mail as text (the API equivalent is GET /v1/admin/mail/{id})',
+  'POST /desk/mail/{id}/report': 'browser form post of the desk (the API equivalent is POST /v1/admin/mail/{id}/report)',
+  'POST /desk/mail/{id}/dismiss': 'browser form post of the desk (the API equivalent is POST /v1/admin/mail/{id}/dismiss)',
   'GET /assets/app.css': 'stylesheet of the HTML pages',
   'GET /assets/app.js': 'progressive-enhancement script of the HTML pages',
 }
@@ -116,4 +121,5 @@ export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, 
   registerDeskRoutes(app, now)
   registerDeskWebhookRoutes(app, now)
   registerSubscriptionPages(app, now)
+  registerDeskMailRoutes(app, now)
 }

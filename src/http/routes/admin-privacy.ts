@@ -58,7 +58,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       responses: {
         200: {
           description: 'What was erased',
-          content: { 'application/json': { schema: z.object({ erasedAt: z.string(), reports: z.array(z.string()), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number(), subscriptions: z.number(), ownerContacts: z.number(), queuedMail: z.number() }) } },
+          content: { 'application/json': { schema: z.object({ erasedAt: z.string(), reports: z.array(z.string()), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number(), mailMessages: z.number(), subscriptions: z.number(), ownerContacts: z.number(), queuedMail: z.number() }) } },
         },
         ...errors(400, 401, 403),
       },
