@@ -176,7 +176,7 @@ export const COMMANDS: Command[] = [
     async run(ctx, input) {
       const { values } = args(input)
       if (values['dry-run']) {
-        const p = await previewPublish(ctx.db, new Date())
+        const p = await previewPublish(ctx.db, new Date(), ctx.config.NOTICE_DAYS)
         const base = p.serial === null ? 'nothing published yet' : `serial ${p.serial}`
         if (p.unchanged) return ctx.say(`dry run: no changes against ${base}; publish would not make a new version`)
         ctx.say(`dry run against ${base}: ${p.changes.added.length} added, ${p.changes.removed.length} removed, ${p.changes.changed.length} changed`)
