@@ -4,6 +4,7 @@
  * publish preview. Each change is audited in the same transaction, like the admin API.
  */
 import type { Kysely } from 'kysely'
+import { DEFAULT_NOTICE_DAYS } from '../domain/notifications/notice-policy.js'
 import { checkDates } from '../domain/catalogue-rules.js'
 import { DomainError } from '../domain/errors.js'
 import type { VersionChanges } from '../domain/feed-version.js'
@@ -64,10 +65,10 @@ export interface PublishPreview {
   refusal: string | null
 }
 
-/** What `publishCatalogue` would do at `now`, without writing anything (its own dry run). */
-export async function previewPublish(db: Kysely<Database>, now: Date): Promise<PublishPreview> {
+/** What `publishCatalogue` would do at `now` (notice policy included), without writing anything: its own dry run. */
+export async function previewPublish(db: Kysely<Database>, now: Date, noticeDays = DEFAULT_NOTICE_DAYS): Promise<PublishPreview> {
   const previous = await latestVersion(db)
-  const r = await publishCatalogue(db, { now, actor: 'cli', dryRun: true })
+  const r = await publishCatalogue(db, { now, actor: 'cli', dryRun: true, noticeDays })
   if (r.status !== 'dry-run') throw new Error('a dry run published')
   const unchanged = previous !== null && r.version.serial === previous.serial
   return { serial: previous?.serial ?? null, unchanged, changes: unchanged ? { added: [], removed: [], changed: [] } : r.version.changes, refusal: r.refusal }

@@ -8,6 +8,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { CaseStatus } from '../domain/intake/case-state.js'
 import type { EvidenceHashStatus } from '../domain/intake/evidence.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
+import type { NotificationTables } from './notification-schema.js'
 
 /** timestamptz: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -42,6 +43,8 @@ export interface FeedVersionsTable {
   note: string | null
   forced: Generated<boolean>
   published_by: string
+  /** NoticeOverride JSON when published with less than the promised notice (0010) */
+  notice_override: ColumnType<unknown, string | null | undefined, string | null>
 }
 
 export interface ApiTokensTable {
@@ -128,6 +131,10 @@ export interface ReportsTable {
   contact_purged_at: Timestamp | null
   evidence_purged_at: Timestamp | null
   xarf_purged_at: Timestamp | null
+  /** migrations/0007: erasure on request; SHA-256 of the XARF identity and document */
+  erased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  xarf_identity: ColumnType<string | null, string | null | undefined, string | null>
+  xarf_fingerprint: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ReportSourcesTable {
@@ -300,7 +307,7 @@ export interface MailMessageReportsTable {
   report_id: string
 }
 
-export interface Database {
+export interface Database extends NotificationTables {
   scanner_ranges: ScannerRangesTable
   feed_versions: FeedVersionsTable
   api_tokens: ApiTokensTable

@@ -14,9 +14,11 @@ export interface RateLimits {
   reportsPerMinute: number
   reportsPerDay: number
   statusPerMinute: number
+  /** POST /v1/subscriptions per client (×10 per day). */
+  subscriptionsPerMinute: number
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30 }
+export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30, subscriptionsPerMinute: 5 }
 
 /** Structured logger; implementations must never be handed secrets or personal data. */
 export interface Logger {
@@ -44,8 +46,14 @@ export interface AppDeps {
   getClientIp: (c: Context) => string | null
   now?: () => Date
   logger?: Logger
-  /** Absolute origin used in links and feed ids; defaults to the request's origin. */
+  /**
+   * Absolute origin used in links and feed ids. Without it, links are relative where the
+   * format allows; bodies that must name an origin (Atom ids) use the request's and are
+   * sent `Cache-Control: private`, so a forged Host never reaches a shared cache.
+   */
   publicUrl?: string
+  /** Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto entries are trusted. */
+  trustedProxyHops?: number
   /** Cache-Control max-age (seconds) of the latest-version feed responses. */
   feedMaxAge?: number
   /** How often (ms) a process checks the database for a newer published version. */
@@ -56,6 +64,10 @@ export interface AppDeps {
   rateLimiter?: RateLimiter
   /** Limits for the public write and status endpoints. */
   rateLimits?: Partial<RateLimits>
+  /** The promised notice period in days (NOTICE_DAYS, default 14). */
+  noticeDays?: number
+  /** Days before an effective date that subscribers get a reminder (REMINDER_DAYS, default 3). */
+  reminderDays?: number
   /** Request and rate-limit counters (Node: prom-client; absent on Workers). */
   metrics?: MetricsRecorder
   /** Called after a successful publish (the Node timer reschedules itself). */
@@ -67,5 +79,7 @@ export interface AppEnv {
     requestId: string
     db: Kysely<Database>
     actor: TokenInfo | undefined
+    /** the request reached us over HTTPS (http/transport) */
+    https: boolean
   }
 }

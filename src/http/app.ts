@@ -14,11 +14,17 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
 import { DomainError } from '../domain/errors.js'
+import { DEFAULT_NOTICE_DAYS, DEFAULT_REMINDER_DAYS } from '../domain/notifications/notice-policy.js'
 import { silentLogger, type AppDeps, type AppEnv } from './app-env.js'
 import { createErrorHandler, summarise, zodFieldErrors } from './error-handler.js'
 import { FeedStore } from './feed-store.js'
+import { loggedPath } from './log-path.js'
+import { reachedOverHttps } from './transport.js'
 import { problem, problemResponse } from './problem.js'
 import { registerAdminAuditRoutes } from './routes/admin-audit.js'
+import { registerAdminWebhookRoutes } from './routes/admin-webhooks.js'
+import { registerPolicyRoutes } from './routes/policy.js'
+import { registerSubscriptionRoutes } from './routes/subscriptions.js'
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy.js'
 import { registerStatsRoutes } from './routes/stats.js'
 import { registerAdminCaseRoutes } from './routes/admin-cases.js'
@@ -59,10 +65,16 @@ export function createApp(deps: AppDeps) {
     },
   })
 
+  if (!deps.publicUrl) {
+    log.warn('PUBLIC_URL is not set: snippets and links name paths only, and the Atom feed (whose ids must be absolute) names the request origin and is sent Cache-Control: private')
+  }
+
   const feed: FeedContext = {
     store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000, signer: deps.feedSigner, now }),
     maxAge: deps.feedMaxAge ?? 300,
     publicUrl: deps.publicUrl,
+    noticeDays: deps.noticeDays ?? DEFAULT_NOTICE_DAYS,
+    reminderDays: deps.reminderDays ?? DEFAULT_REMINDER_DAYS,
   }
 
   app.use('*', requestId({ headerName: '' }))
@@ -71,13 +83,15 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     const started = performance.now()
     c.set('db', deps.getDb(c))
+    c.set('https', reachedOverHttps(c, deps))
     await next()
     const ms = performance.now() - started
-    // method, path and status only: queries, bodies and headers may carry personal data or tokens
+    // method, route pattern and status only: paths, queries, bodies and headers may carry
+    // addresses, personal data or tokens
     log.info('request', {
       requestId: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c),
       status: c.res.status,
       ms: Math.round(ms * 10) / 10,
     })
@@ -99,6 +113,9 @@ export function createApp(deps: AppDeps) {
   registerLookupRoutes(app, feed, now)
   registerAdminRangeRoutes(app, feed, now, deps.onPublished)
   registerAdminAuditRoutes(app, now)
+  registerPolicyRoutes(app, feed.noticeDays, feed.reminderDays)
+  registerSubscriptionRoutes(app, now, deps.publicUrl)
+  registerAdminWebhookRoutes(app, now)
   registerAdminPrivacyRoutes(app, now)
   registerStatsRoutes(app, now)
   registerAdminSessionRoutes(app, now)

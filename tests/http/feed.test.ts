@@ -195,15 +195,17 @@ describe('publishing', () => {
     const before = await app.request('/v1/versions/1')
     const beforeBody = await before.text()
     expect(before.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
-    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east' })
+    // announced exactly the notice period ahead: no force needed
+    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east', activeFrom: '2026-11-15T00:00:00.000Z' })
     const res = await publish({ note: 'add benchmark block' })
     expect(res.status).toBe(201)
     expect(res.headers.get('location')).toBe('/v1/versions/2')
     const body = await res.json()
     expect(body.version.serial).toBe(2)
     expect(body.version.changes.added).toEqual([
-      { prefix: '198.18.0.0/24', status: 'active', activeFrom: '2026-11-01T00:00:00.000Z', retireAt: null },
+      { prefix: '198.18.0.0/24', status: 'announced', activeFrom: '2026-11-15T00:00:00.000Z', retireAt: null },
     ])
+    expect(body.version).toMatchObject({ note: 'add benchmark block', noticeOverride: null })
     expect((await (await app.request('/v1/ranges')).json()).serial).toBe(2)
     const v1 = await app.request('/v1/versions/1')
     expect(await v1.text()).toBe(beforeBody)
@@ -224,15 +226,25 @@ describe('publishing', () => {
       expect(res.status).toBe(200)
       expect((await res.json()).range.status).toBe('retired')
     }
+    // the retirement is planned, so the shrink guard lets it through; but it takes effect at
+    // once, which the notice policy counts as zero notice: the dry run says so, force needs a reason
     const dry = await publish({ dryRun: true })
     expect(dry.status).toBe(200)
-    expect(await dry.json()).toMatchObject({ status: 'dry-run', wouldPublish: true, refusal: null, version: { serial: 2 } })
-    const published = await publish()
+    const dryBody = await dry.json()
+    expect(dryBody).toMatchObject({ status: 'dry-run', wouldPublish: false, version: { serial: 2 } })
+    expect(dryBody.refusal).toMatch(/notice period is 14 days/)
+    expect((await publish()).status).toBe(409)
+    const published = await publish({ force: true, reason: 'emergency: scanner hosts compromised' })
     expect(published.status, await published.clone().text()).toBe(201)
-    const removed = (await published.json()).version.changes.removed
-    expect(removed.map((r: { prefix: string; reason: string }) => [r.prefix, r.reason])).toEqual([
+    const v = (await published.json()).version
+    expect(v.changes.removed.map((r: { prefix: string; reason: string }) => [r.prefix, r.reason])).toEqual([
       ['192.0.2.0/25', 'retired'],
       ['198.51.100.0/24', 'retired'],
+    ])
+    expect(v.noticeOverride).toMatchObject({ reason: 'emergency: scanner hosts compromised', noticeDays: 14 })
+    expect(v.noticeOverride.shortfalls.map((s: { prefix: string; kind: string }) => `${s.kind} ${s.prefix}`).sort()).toEqual([
+      'removal 192.0.2.0/25',
+      'removal 198.51.100.0/24',
     ])
 
     // prefixes that vanish without any retirement (data lost) are still refused
@@ -240,7 +252,11 @@ describe('publishing', () => {
     const refused = await publish()
     expect(refused.status).toBe(409)
     expect((await refused.json()).detail).toMatch(/drops 2 of 2 in-use prefixes/)
-    const forced = await publish({ force: true })
+    // dropping in-use prefixes without a scheduled retirement is also zero notice: force needs a reason
+    const noReason = await publish({ force: true })
+    expect(noReason.status).toBe(400)
+    expect((await noReason.json()).errors[0].field).toBe('reason')
+    const forced = await publish({ force: true, reason: 'restore after data loss' })
     expect(forced.status).toBe(201)
   })
 
@@ -274,9 +290,9 @@ describe('publishing', () => {
 describe('versions, changes and Atom', () => {
   beforeEach(async () => {
     await seed()
-    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east' })
+    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east', activeFrom: '2026-11-20T00:00:00.000Z' })
     clock.advance(60_000)
-    expect((await publish()).status).toBe(201)
+    expect((await publish({ note: 'Virginia gets a second block' })).status).toBe(201)
   })
 
   it('lists versions newest first with paging', async () => {

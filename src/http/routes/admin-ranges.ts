@@ -279,11 +279,13 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
         now: now(),
         force: body.force ?? false,
         note: body.note ?? null,
+        reason: body.reason ?? null,
+        noticeDays: ctx.noticeDays,
         actor: actorOf(c),
         dryRun: body.dryRun ?? false,
       })
       const v = result.version
-      const version = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, counts: v.counts, changes: v.changes, forced: v.forced }
+      const version = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, counts: v.counts, changes: v.changes, forced: v.forced, note: v.note, noticeOverride: v.noticeOverride }
       if (result.status === 'dry-run') {
         c.header('cache-control', 'no-store')
         return c.json({ status: 'dry-run' as const, wouldPublish: result.wouldPublish, refusal: result.refusal, version }, 200)

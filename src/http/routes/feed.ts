@@ -6,7 +6,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { listVersionHeaders } from '../../db/version-repository.js'
+import { listVersionHeaders, type VersionHeader } from '../../db/version-repository.js'
 import { DomainError } from '../../domain/errors.js'
 import { applyFeedFilter, feedFilterKey, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
 import { renderFeedAtom } from '../../domain/feed-formats/atom.js'
@@ -39,7 +39,8 @@ export function render(loaded: LoadedVersion, filter: FeedFilter, format: FeedFo
         { status: 404 },
       )
     }
-    const meta = { serial: loaded.serial, createdAt: loaded.version.createdAt, sha256: loaded.version.sha256 }
+    const v = loaded.version
+    const meta = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, note: v.note, noticeOverride: v.noticeOverride }
     if (format === 'txt') return { text: renderFeedText(lists), contentType: TEXT_TYPE, count }
     if (format === 'csv') return { text: renderFeedCsv(lists), contentType: CSV_TYPE, count }
     return { text: renderFeedJson(meta, lists), contentType: JSON_TYPE, count }
@@ -61,6 +62,11 @@ const rangesRoute = (path: string, mediaType: string, schema: z.ZodType, summary
     request: { query: FeedQuerySchema },
     responses: feedResponses(mediaType, schema),
   })
+
+/** The public view of a version header: what changed, the publisher's note and any short-notice reason. */
+export function versionSummary(h: VersionHeader) {
+  return { serial: h.serial, createdAt: h.createdAt, sha256: h.sha256, counts: h.counts, changes: h.changes, note: h.note, noticeOverride: h.noticeOverride }
+}
 
 const SerialParam = z.object({
   serial: z.string().regex(/^[1-9][0-9]{0,9}$/, 'serial must be a positive integer').openapi({ example: '1' }),
@@ -122,7 +128,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         const headers = await listVersionHeaders(db, { limit, before: bound })
         const last = headers[headers.length - 1]
         const next = headers.length === limit && last && last.serial > 1 ? `/v1/versions?limit=${limit}&before=${last.serial}` : null
-        const versions = headers.map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes }))
+        const versions = headers.map(versionSummary)
         return { text: JSON.stringify({ versions, next }), contentType: JSON_TYPE, count: headers.length }
       })
       return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
@@ -180,7 +186,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       }
       const rendered = await version.render(`changes|${since}`, async () => {
         const headers = await listVersionHeaders(db, { limit: 1000, after: since, before: version.serial + 1 })
-        const versions = headers.reverse().map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes }))
+        const versions = headers.reverse().map(versionSummary)
         return { text: JSON.stringify({ since, latest: version.serial, versions }), contentType: JSON_TYPE, count: versions.length }
       })
       return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
@@ -201,13 +207,16 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
     }),
     async (c) => {
       const { version, stale } = await ctx.store.latest(c.get('db'))
-      const base = ctx.publicUrl ?? new URL(c.req.url).origin
+      // Atom ids must be absolute: without PUBLIC_URL they name the request's origin, so
+      // that body is sent private (a forged Host must not reach a shared cache); links
+      // are relative then, as Atom allows
+      const idBase = ctx.publicUrl ?? new URL(c.req.url).origin
       const db = c.get('db')
-      const rendered = await version.render(`atom|${base}`, async () => {
+      const rendered = await version.render(`atom|${idBase}`, async () => {
         const headers = await listVersionHeaders(db, { limit: 50 })
-        return { text: renderFeedAtom(base, headers), contentType: 'application/atom+xml; charset=utf-8', count: headers.length }
+        return { text: renderFeedAtom(idBase, headers, ctx.publicUrl ?? ''), contentType: 'application/atom+xml; charset=utf-8', count: headers.length }
       })
-      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, private: ctx.publicUrl === undefined })
     },
   )
 }

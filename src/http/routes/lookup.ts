@@ -7,7 +7,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { findRecentRemoval } from '../../db/version-repository.js'
-import { cidrContainsIp, parseCidr, parseIp, type IpAddress } from '../../domain/cidr.js'
+import { cidrContainsIp, parseCidr, parseHostIp, type IpAddress } from '../../domain/cidr.js'
 import { DomainError } from '../../domain/errors.js'
 import type { FeedEntry } from '../../domain/feed-version.js'
 import { rangeStatus } from '../../domain/range-lifecycle.js'
@@ -45,7 +45,7 @@ export function registerLookupRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext,
       },
     }),
     async (c) => {
-      const ip = parseIp(c.req.valid('param').ip)
+      const ip = parseHostIp(c.req.valid('param').ip)
       const t = now()
       const db = c.get('db')
       c.header('cache-control', 'public, max-age=60')
