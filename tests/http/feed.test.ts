@@ -356,7 +356,8 @@ describe('GET /v1/lookup/{ip}', () => {
   it('still answers ours for 90 days after retirement, then no', async () => {
     const list = (await (await app.request('/v1/admin/ranges', { headers: { authorization: `Bearer ${admin}` } })).json()).ranges
     const id = list.find((r: { prefix: string }) => r.prefix === '198.51.100.0/24').id
-    const retireAt = new Date(clock.now().getTime() + DAY)
+    // retired with the promised notice (NOTICE_DAYS, 14)
+    const retireAt = new Date(clock.now().getTime() + 15 * DAY)
     await app.request(`/v1/admin/ranges/${id}`, jsonBody('PATCH', { retireAt: retireAt.toISOString() }, admin))
     expect((await publish()).status).toBe(201)
     // still in the latest version, whose retireAt has passed
@@ -379,7 +380,8 @@ describe('GET /v1/lookup/{ip}', () => {
     // added already retired and never published: it was never ours
     await addRange({ prefix: '198.19.0.0/24', pool: 'asv-external', region: 'us-east', activeFrom: '2026-01-01T00:00:00Z', retireAt: '2026-10-01T00:00:00Z' })
     expect(await (await app.request('/v1/lookup/198.19.0.1')).json()).toEqual({ ip: '198.19.0.1', ours: false })
-    expect((await publish()).status).toBe(201)
+    // active at once, so short of the notice period: forced with a reason
+    expect((await publish({ force: true, reason: 'new scanner host, active today' })).status).toBe(201)
     expect(await (await app.request('/v1/lookup/198.18.0.1')).json()).toMatchObject({ ours: true, status: 'active', prefix: '198.18.0.0/24' })
     expect((await (await app.request('/v1/lookup/198.19.0.1')).json()).ours).toBe(false)
   })

@@ -99,7 +99,9 @@ describe('conditional GET on /v1/versions and /v1/changes', () => {
       expect(again.status).toBe(304)
       expect(await again.text()).toBe('')
       // a new version changes the answer, and so the ETag
-      const add = await app.request('/v1/admin/ranges', jsonBody('POST', { prefix: '198.51.100.0/24', pool: 'asv-external', region: 'eu' }, admin))
+      // announced with the promised notice, so the publish needs no force
+      const activeFrom = new Date(Date.parse(res.headers.get('last-modified')!) + 15 * 86_400_000).toISOString()
+      const add = await app.request('/v1/admin/ranges', jsonBody('POST', { prefix: '198.51.100.0/24', pool: 'asv-external', region: 'eu', activeFrom }, admin))
       expect(add.status).toBe(201)
       expect((await app.request('/v1/admin/publish', jsonBody('POST', {}, admin))).status).toBe(201)
       const after = await app.request(path, { headers: { 'if-none-match': etag } })
