@@ -1,0 +1,56 @@
+/**
+ * @module domain/formatters/caddy
+ * A Caddyfile snippet defining the named matcher `@<name>` with `remote_ip`, one prefix
+ * per line (Caddy merges repeated remote_ip lines of one matcher into one list). Import it
+ * in a site block and use the matcher to exempt the scanners, e.g. from a WAF handler.
+ * `#` starts a comment only after whitespace, which is how entry notes are written.
+ */
+import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
+import { headerLines } from './header.js'
+import { wordName } from './names.js'
+import { sanitizeComment } from './sanitize-comment.js'
+import { allEntries, joinLines } from './snippet-text.js'
+
+const COMMENT_RULE = { maxBytes: 200, asciiOnly: true }
+const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
+const title = 'Caddy (remote_ip named matcher snippet)'
+
+export const caddy: Formatter = {
+  id: 'caddy',
+  title,
+  extension: 'caddy',
+  contentType: 'text/plain; charset=utf-8',
+  separateFamilies: false,
+  validator: 'caddy validate',
+  families,
+  name: wordName('asv-scanners', 64),
+  group: 'proxy',
+  refresh: { productDefault: null, recommended: 'daily, or on each new serial (caddy reload)' },
+  limits: { commentChars: 200, source: 'Caddy docs: request matchers, remote_ip <ranges...>' },
+  applyHint:
+    'Handlers run in directive order: put the handle/route that uses the matcher before the WAF or deny that it exempts.',
+  headerPlacement: 'lines',
+  render(input: SnippetInput): string {
+    const name = input.name
+    const path = `/etc/caddy/${name}.caddy`
+    const header = headerLines(input, {
+      marker: '#',
+      title,
+      families,
+      apply: [
+        `Save as ${path}; at the top of the Caddyfile: import ${path}`,
+        `In a site block: import ${name}, then use @${name}, e.g.`,
+        `  route @${name} { reverse_proxy backend:8080 }   before the WAF-protected route.`,
+        'caddy validate --config /etc/caddy/Caddyfile && caddy reload --config /etc/caddy/Caddyfile',
+        'Behind a proxy, remote_ip sees the proxy: use client_ip with trusted_proxies (Caddy 2.7+).',
+      ],
+    })
+    const lines = allEntries(input, families).map((e) => {
+      const comment = sanitizeComment(e.comment, COMMENT_RULE)
+      return `\t\tremote_ip ${e.prefix}${comment === null ? '' : ` # ${comment}`}`
+    })
+    // A matcher without ranges matches nothing in Caddy 2.6+, never everything.
+    const matcher = lines.length === 0 ? [`\t@${name} not remote_ip 0.0.0.0/0 ::/0`] : [`\t@${name} {`, ...lines, '\t}']
+    return joinLines([...header, `(${name}) {`, ...matcher, '}'])
+  },
+}

@@ -1,0 +1,58 @@
+/**
+ * @module domain/formatters/fail2ban
+ * A fail2ban jail.d override that adds the scanners to `ignoreip` for every jail, keeping
+ * whatever ignoreip earlier files set (`%(known/ignoreip)s`). The value is a multi-line
+ * configparser value: continuation lines are indented, and comment lines between them are
+ * skipped by the parser, so each prefix keeps its note on the line above it.
+ */
+import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
+import { headerLines } from './header.js'
+import { wordName } from './names.js'
+import { sanitizeComment } from './sanitize-comment.js'
+import { allEntries, joinLines } from './snippet-text.js'
+
+// ';' and '#' start comments and '%' starts an interpolation in fail2ban's config parser.
+const COMMENT_RULE = { maxBytes: 200, asciiOnly: true, forbidden: /[%]/g }
+const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
+const title = 'fail2ban (jail.d ignoreip)'
+
+export const fail2ban: Formatter = {
+  id: 'fail2ban',
+  title,
+  extension: 'local',
+  contentType: 'text/plain; charset=utf-8',
+  separateFamilies: false,
+  validator: 'fail2ban-client -t',
+  families,
+  name: wordName('asv-scanners', 64),
+  group: 'waf',
+  refresh: { productDefault: null, recommended: 'daily, or on each new serial (fail2ban-client reload)' },
+  limits: {
+    commentChars: 200,
+    source: 'jail.conf(5): ignoreip takes IP addresses, CIDR masks or DNS hosts separated by space or comma; known/ prefix for earlier values',
+  },
+  applyHint:
+    'ignoreip is checked before any ban: the scanners are never banned by any jail that inherits [DEFAULT].',
+  headerPlacement: 'lines',
+  render(input: SnippetInput): string {
+    const path = `/etc/fail2ban/jail.d/${input.name}.local`
+    const header = headerLines(input, {
+      marker: '#',
+      title,
+      families,
+      apply: [
+        `Save as ${path}; then fail2ban-client -t && fail2ban-client reload`,
+        'It extends [DEFAULT] ignoreip; a jail that sets its own ignoreip must add',
+        '  %(known/ignoreip)s to its value to keep these addresses.',
+        'Replacing the file and reloading is the update.',
+      ],
+    })
+    const lines: string[] = []
+    for (const e of allEntries(input, families)) {
+      const comment = sanitizeComment(e.comment, COMMENT_RULE)
+      if (comment !== null) lines.push(`# ${comment}`)
+      lines.push(`    ${e.prefix}`)
+    }
+    return joinLines([...header, '', '[DEFAULT]', 'ignoreip = %(known/ignoreip)s', ...lines])
+  },
+}

@@ -1,0 +1,72 @@
+/**
+ * @module domain/formatters/gcp-firewall
+ * Google Cloud VPC firewall rules allowing ingress from the scanners: `gcloud compute
+ * firewall-rules create`, one rule per family and chunk (a rule holds IPv4 or IPv6 ranges,
+ * never both). The --source-ranges value is one shell word continued over lines. The
+ * default chunk keeps that word under Linux's 128 KiB limit for one argument.
+ */
+import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
+import { headerLines } from './header.js'
+import { chunkPlan, count, joinLines } from './snippet-text.js'
+
+const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
+const title = 'Google Cloud VPC firewall rules (gcloud)'
+
+export const gcpFirewall: Formatter = {
+  id: 'gcp-firewall',
+  title,
+  extension: 'sh',
+  contentType: 'text/plain; charset=utf-8',
+  separateFamilies: true,
+  validator: null,
+  families,
+  // Resource names: RFC 1035 labels, lower case, at most 63 characters.
+  name: {
+    default: 'asv-scanners',
+    maxLength: 63,
+    pattern: /^[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    description: 'a–z 0–9 -, starting with a letter and not ending with -',
+    suffix: '-v4',
+  },
+  maxEntries: { default: 2500, max: 5000, reason: 'a VPC firewall rule takes at most 5 000 source ranges' },
+  group: 'cloud',
+  refresh: { productDefault: null, recommended: 'daily, or on each new serial (re-run: it updates existing rules)' },
+  limits: {
+    commentChars: null,
+    source: 'Google Cloud VPC firewall rules: IPv4 or IPv6 ranges per rule, not both; source ranges per rule ≤ 5 000 (VPC quotas); names RFC 1035 ≤ 63',
+  },
+  applyHint:
+    'Lowest priority number wins among VPC rules: give these a smaller number than any deny rule that covers the same targets.',
+  headerPlacement: 'lines',
+  render(input: SnippetInput): string {
+    const plan = chunkPlan(gcpFirewall, input, families)
+    const header = headerLines(input, {
+      marker: '#',
+      title,
+      families,
+      apply: [
+        plan.length === 0
+          ? 'Nothing to create: this version has no entries.'
+          : `Creates or updates ${plan.length} rule(s): NETWORK=... sh ${input.name}.sh`,
+        'PRIORITY (default 900) must be below your deny rules; narrow the targets with',
+        '  TARGET_TAGS=tag1,tag2 (default: every instance in the network).',
+        'A rule that exists is updated in place with the new ranges.',
+      ],
+    })
+    const body = plan.flatMap(({ part, name: rule }) => [
+      '',
+      `# ${rule}: ${count(part.length, 'range', 'ranges')}`,
+      `if gcloud compute firewall-rules describe ${rule} >/dev/null 2>&1; then verb=update; else verb="create --network=$NETWORK --direction=INGRESS --action=ALLOW --rules=all"; fi`,
+      `gcloud compute firewall-rules $verb ${rule} $targets \\`,
+      '  --priority="${PRIORITY:-900}" \\',
+      `  --description="scangate ASV scanners, feed serial ${input.feed.serial}" \\`,
+      '  --source-ranges=\\',
+      ...part.map((e, j) => (j < part.length - 1 ? `${e.prefix},\\` : e.prefix)),
+    ])
+    const start =
+      plan.length === 0
+        ? []
+        : ['set -eu', ': "${NETWORK:?set NETWORK to the VPC network name}"', 'targets=${TARGET_TAGS:+--target-tags=$TARGET_TAGS}']
+    return joinLines(['#!/bin/sh', ...header, ...start, ...body])
+  },
+}
