@@ -1,9 +1,10 @@
 /**
  * @module domain/formatters/fail2ban
- * A fail2ban jail.d override that adds the scanners to `ignoreip` for every jail, keeping
- * whatever ignoreip earlier files set (`%(known/ignoreip)s`). The value is a multi-line
- * configparser value: continuation lines are indented, and comment lines between them are
- * skipped by the parser, so each prefix keeps its note on the line above it.
+ * A fail2ban jail.d file that puts the scanners in `ignoreip` for every jail that inherits
+ * [DEFAULT]. The list lives in its own option, `asv_scanners`, so other files can use it as
+ * `%(asv_scanners)s`: `%(known/ignoreip)s` in [DEFAULT] ends in a recursion error (seen
+ * with Debian's fail2ban 1.0.2). The value is a multi-line configparser value: continuation
+ * lines are indented, and comment lines between them are skipped by the parser.
  */
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
@@ -42,8 +43,10 @@ export const fail2ban: Formatter = {
       families,
       apply: [
         `Save as ${path}; then fail2ban-client -t && fail2ban-client reload`,
-        'It extends [DEFAULT] ignoreip; a jail that sets its own ignoreip must add',
-        '  %(known/ignoreip)s to its value to keep these addresses.',
+        'It sets [DEFAULT] ignoreip to loopback plus the scanners. To keep addresses of your',
+        '  own, put them in /etc/fail2ban/jail.d/zz-ignoreip.local (read after this file):',
+        '  [DEFAULT] ignoreip = 127.0.0.1/8 ::1 <yours> %(asv_scanners)s',
+        '  A jail with its own ignoreip needs %(asv_scanners)s in it too.',
         'Replacing the file and reloading is the update.',
       ],
     })
@@ -53,6 +56,6 @@ export const fail2ban: Formatter = {
       if (comment !== null) lines.push(`# ${comment}`)
       lines.push(`    ${e.prefix}`)
     }
-    return joinLines([...header, '', '[DEFAULT]', 'ignoreip = %(known/ignoreip)s', ...lines])
+    return joinLines([...header, '', '[DEFAULT]', 'asv_scanners =', ...lines, 'ignoreip = 127.0.0.1/8 ::1 %(asv_scanners)s'])
   },
 }

@@ -15,6 +15,14 @@ import { sanitizeComment } from './sanitize-comment.js'
 import { chunkPlan, count, joinLines } from './snippet-text.js'
 
 const COMMENT_RULE = { maxBytes: 200, asciiOnly: true }
+
+/**
+ * ModSecurity 2.9's @ipMatch refuses a host written as /32 or /128 ("Could not add entry",
+ * seen with Debian's 2.9.7), so hosts are written as bare addresses.
+ */
+function ipMatchEntry(prefix: string): string {
+  return prefix.endsWith('/32') && !prefix.includes(':') ? prefix.slice(0, -3) : prefix.endsWith('/128') ? prefix.slice(0, -4) : prefix
+}
 const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
 const title = 'ModSecurity / OWASP CRS (SecRule @ipMatch, ctl:ruleEngine=Off)'
 /** First rule id: 1–99 999 is the range ModSecurity reserves for local rules. */
@@ -66,7 +74,7 @@ export const modsecurity: Formatter = {
         const comment = sanitizeComment(e.comment, COMMENT_RULE)
         return comment === null ? [] : [`# ${e.prefix}: ${comment}`]
       })
-      const lines = part.map((e, j) => (j < part.length - 1 ? `${e.prefix},\\` : `${e.prefix}" \\`))
+      const lines = part.map((e, j) => `${ipMatchEntry(e.prefix)}${j < part.length - 1 ? ',\\' : '" \\'}`)
       return [
         '',
         `# ${tag}: ${count(part.length, 'prefix', 'prefixes')}`,

@@ -29,7 +29,7 @@ export const ENTRY_LINE: Readonly<Record<string, RegExp>> = {
   apache: new RegExp(`^\\tRequire ip ${CIDR}$`),
   haproxy: new RegExp(`^${CIDR}$`),
   kubernetes: new RegExp(`^ {8}- ipBlock: \\{cidr: "${CIDR}"\\}( # .*)?$`),
-  modsecurity: new RegExp(`^${CIDR}(,\\\\|" \\\\)$`),
+  modsecurity: new RegExp(`^${ADDR}(/\\d+)?(,\\\\|" \\\\)$`),
   'cloudflare-list': new RegExp(`^ +\\{"ip":"${ADDR}(/\\d+)?"(,"comment":"[^"\\\\]*")?\\},?$`),
   'azure-frontdoor-waf': new RegExp(`^ +"${CIDR}",?$`),
   'gcp-cloud-armor': new RegExp(`^${CIDR}(,\\\\)?$`),
