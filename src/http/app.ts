@@ -32,6 +32,7 @@ import type { FeedContext } from './routes/feed-context.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerLookupRoutes } from './routes/lookup.js'
 import { registerRuleRoutes } from './routes/rules.js'
+import { registerChecksumRoutes } from './routes/checksums.js'
 import { registerOpenApiRoutes } from './routes/openapi.js'
 import { registerApiDocsRoutes } from './routes/api-docs.js'
 import { applyRateLimits } from './rate-limit-rules.js'
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps) {
     maxAge: deps.feedMaxAge ?? 300,
     publicUrl: deps.publicUrl,
     feedHeaders: signatureHeaders(deps.feedSigner),
+    md5Hex: deps.md5Hex,
   }
 
   app.use('*', requestId({ headerName: '' }))
@@ -85,6 +87,8 @@ export function createApp(deps: AppDeps) {
   // the .sig route first: /v1/versions/{serial} would otherwise claim "1.sig" and reject it
   registerFeedSignatureRoutes(app, feed, deps.feedSigner)
   registerFeedRoutes(app, feed)
+  // before the rules: /v1/rules/{format} would otherwise take 'nftables.md5' as a format
+  registerChecksumRoutes(app, feed)
   registerRuleRoutes(app, feed)
   registerLookupRoutes(app, now)
   registerAdminRangeRoutes(app, feed, now, deps.onPublished)

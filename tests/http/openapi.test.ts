@@ -50,6 +50,7 @@ const UNDOCUMENTED: Record<string, string> = {
  */
 const ALIASES: Record<string, string> = {
   'GET /v1/versions/{file}': 'GET /v1/versions/{serial}.sig',
+  'GET /v1/rules/{file}': 'GET /v1/rules/{format}.{algorithm}',
 }
 
 // the document is generated without touching the database; any query would throw here

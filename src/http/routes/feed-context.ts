@@ -10,4 +10,6 @@ export interface FeedContext {
   publicUrl: string | undefined
   /** Extra headers per version (e.g. its signature once signing is configured). */
   feedHeaders: (v: LoadedVersion) => Promise<Record<string, string>>
+  /** MD5 for the checksum URLs, when the runtime has one. */
+  md5Hex?: ((bytes: Uint8Array) => Promise<string>) | undefined
 }
