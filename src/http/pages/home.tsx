@@ -13,6 +13,7 @@ import { DomainError } from '../../domain/errors.js'
 import { NO_FILTER, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
 import type { FeedEntry } from '../../domain/feed-version.js'
 import { findFormatter, formatters, type Formatter } from '../../domain/formatters/index.js'
+import { GROUP_ORDER, GROUP_TITLE, targetInfo } from '../../domain/formatters/target-info.js'
 import { PUBLISHED_STATUSES } from '../../domain/range-lifecycle.js'
 import type { AppEnv } from '../app-env.js'
 import type { FeedContext } from '../routes/feed-context.js'
@@ -86,12 +87,42 @@ function Upcoming({ rows }: { rows: Row[] }) {
   )
 }
 
+function refreshText(f: Formatter): string {
+  const { refresh } = targetInfo(f)
+  return refresh.productDefault
+    ? `The product fetches it by itself: ${refresh.productDefault}. We recommend ${refresh.recommended}.`
+    : `Pasted or run by you: refresh ${refresh.recommended}.`
+}
+
 function FormatOption({ f, selected, serial }: { f: Formatter; selected: boolean; serial: number }) {
   return (
-    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-filename={`scangate-${f.id}-${serial}.${f.extension}`}>
+    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-refresh={refreshText(f)} data-filename={`scangate-${f.id}-${serial}.${f.extension}`}>
       {f.title}
     </option>
   )
+}
+
+/** The picker's options under one heading per group (host firewalls, cloud, WAF & IPS, …). */
+function FormatGroups({ selected, serial }: { selected: string; serial: number }) {
+  return (
+    <>
+      {GROUP_ORDER.map((g) => (
+        <optgroup label={GROUP_TITLE[g]}>
+          {formatters
+            .filter((f) => targetInfo(f).group === g)
+            .map((f) => (
+              <FormatOption f={f} selected={f.id === selected} serial={serial} />
+            ))}
+        </optgroup>
+      ))}
+    </>
+  )
+}
+
+/** '/v1/rules/x.md5?family=ipv4' for '/v1/rules/x?family=ipv4'. */
+function checksumPath(path: string, algorithm: 'md5' | 'sha256'): string {
+  const q = path.indexOf('?')
+  return q === -1 ? `${path}.${algorithm}` : `${path.slice(0, q)}.${algorithm}${path.slice(q)}`
 }
 
 export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedContext): Promise<Response> {
@@ -141,6 +172,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
   const snippet = snippetRes.ok ? await snippetRes.text() : null
   const snippetError = snippetRes.ok ? null : (await problemDetail(snippetRes, 'No snippet is available for these filters.')).detail
   const filename = `scangate-${format.id}-${version.serial}.${format.extension}`
+  const origin = feed.publicUrl ?? new URL(c.req.url).origin
   const one = (xs: string[] | null) => (xs && xs.length === 1 ? xs[0]! : '')
   const current = { family: filter.family ?? '', pool: one(filter.pools), region: one(filter.regions), status: one(filter.statuses) }
 
@@ -311,9 +343,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
           <div class="field">
             <label for="format">Firewall or target</label>
             <select id="format" name="format">
-              {formatters.map((f) => (
-                <FormatOption f={f} selected={f.id === format.id} serial={version.serial} />
-              ))}
+              <FormatGroups selected={format.id} serial={version.serial} />
             </select>
           </div>
           {FILTER_KEYS.map((k) => (
@@ -332,6 +362,28 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
         <p id="snippet-hint" class="muted">
           {format.applyHint}
         </p>
+        <div class="fetch-url">
+          <p>
+            Fetch URL (for firewalls that download the list, and for scripts):{' '}
+            <code id="snippet-url" data-base={origin}>
+              {`${origin}${snippetPath}`}
+            </code>{' '}
+            <button type="button" id="snippet-url-copy" data-copy="snippet-url" data-status="snippet-status" hidden>
+              Copy URL
+            </button>
+          </p>
+          <p class="muted">
+            <span id="snippet-refresh">{refreshText(format)}</span> Checksums of exactly these bytes:{' '}
+            <a id="snippet-md5" href={checksumPath(snippetPath, 'md5')}>
+              MD5
+            </a>
+            ,{' '}
+            <a id="snippet-sha256" href={checksumPath(snippetPath, 'sha256')}>
+              SHA-256
+            </a>
+            . All URLs answer HEAD and If-None-Match.
+          </p>
+        </div>
         <p id="snippet-error" class="notice bad" hidden={snippetError === null}>
           {snippetError ?? ''}
         </p>
