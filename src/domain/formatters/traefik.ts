@@ -45,7 +45,7 @@ export const traefik: Formatter = {
     })
     const ranges = allEntries(input, families).map((e) => {
       const comment = sanitizeComment(e.comment, COMMENT_RULE)
-      return `          - ${JSON.stringify(e.prefix)}${comment === null ? '' : ` # ${comment}`}`
+      return `          - "${e.prefix}"${comment === null ? '' : ` # ${comment}`}`
     })
     return joinLines([
       ...header,
