@@ -63,8 +63,9 @@ export const azureFrontdoorWaf: Formatter = {
         plan.length === 0
           ? 'Nothing to write: this version has no entries.'
           : `Writes ${plan.length} custom rule(s) of at most ${size} ranges: RESOURCE_GROUP=... POLICY=... sh ${input.name}.sh`,
-        `Needs az (logged in) and jq. Rules named ${input.name}V4Part*/V6Part* are replaced;`,
-        '  others are kept. Priorities start at PRIORITY_BASE (default 1); keep them unique.',
+        `Needs az (logged in) and jq. Our rules ${input.name}V4Part*/V6Part* of the families in`,
+        '  this file are replaced; all others are kept. Priorities start at PRIORITY_BASE',
+        '  (default 1): the numbers must not be used by your other rules.',
         'RemoteAddr is the client address Front Door reports; use SocketAddr if a proxy of',
         '  yours sits between the scanners and Front Door.',
       ],
@@ -83,6 +84,9 @@ export const azureFrontdoorWaf: Formatter = {
       ]
     })
     if (plan.length === 0) return joinLines(['#!/bin/sh', ...header, 'exit 0'])
+    // Only our rules of the families this render carries are replaced: a family-filtered
+    // snippet leaves the other family's rules alone.
+    const tags = families.filter((f) => input[f].length > 0).map((f) => (f === 'ipv4' ? '4' : '6')).join('')
     // The rule JSON lines carry their own '#' comment lines: strip them before jq reads it.
     const rules = heredoc('rules.txt', ['[', ...body, ']'])
     return joinLines([
@@ -95,7 +99,7 @@ export const azureFrontdoorWaf: Formatter = {
       `grep -v '^#' "$tmp/rules.txt" > "$tmp/rules.json"`,
       `id=$(az network front-door waf-policy show -g "$RESOURCE_GROUP" -n "$POLICY" --query id -o tsv)`,
       `az rest --method get --url "https://management.azure.com$id?api-version=${API}" > "$tmp/policy.json"`,
-      `jq --slurpfile ours "$tmp/rules.json" --argjson base "\${PRIORITY_BASE:-1}" --arg ours_re "^${input.name}V[46]Part[0-9]+$" '`,
+      `jq --slurpfile ours "$tmp/rules.json" --argjson base "\${PRIORITY_BASE:-1}" --arg ours_re "^${input.name}V[${tags}]Part[0-9]+$" '`,
       '  .properties.customRules.rules = ([(.properties.customRules.rules // [])[] | select(.name | test($ours_re) | not)]',
       '    + ($ours[0] | to_entries | map(.value + {priority: ($base + .key)})))',
       `' "$tmp/policy.json" > "$tmp/new.json"`,

@@ -75,6 +75,7 @@ export const cloudflareList: Formatter = {
         `CF_API_TOKEN=... CF_ACCOUNT_ID=... LIST_ID=... sh ${list}.sh`,
         '  (token permission: Account Filter Lists Edit). It replaces every item in one',
         '  asynchronous operation; the script prints the operation id to check.',
+        'The list then holds exactly this file: use one list per filter (family, pool, region).',
       ],
     })
     const items = entries.map((e) => item(e.prefix, sanitizeComment(e.comment, COMMENT_RULE)))

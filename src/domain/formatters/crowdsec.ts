@@ -17,6 +17,13 @@ const COMMENT_RULE = { maxBytes: 200, asciiOnly: true, forbidden: /[",']/g }
 const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
 const title = 'CrowdSec allowlist (cscli allowlists import)'
 
+/** grep arguments selecting the old entries of the families carried here ('.' for both). */
+function familyFilter(input: SnippetInput): string {
+  const v4 = input.ipv4.length > 0
+  const v6 = input.ipv6.length > 0
+  return v4 && v6 ? "-e '.'" : v6 ? "-F -e ':'" : "-v -F -e ':'"
+}
+
 export const crowdsec: Formatter = {
   id: 'crowdsec',
   title,
@@ -44,8 +51,9 @@ export const crowdsec: Formatter = {
       families,
       apply: [
         `Run on the LAPI host: sh ${list}.sh   (needs jq)`,
-        'It creates the allowlist if missing, removes entries this version no longer has,',
-        '  and imports the rest; re-running it is the update.',
+        'It creates the allowlist if missing, removes entries of the families in this file',
+        '  that this version no longer has, and imports the rest; re-running it is the update.',
+        '  Use one allowlist name per pool or region filter.',
       ],
     })
     if (entries.length === 0) {
@@ -66,7 +74,8 @@ export const crowdsec: Formatter = {
       'CSV',
       `cscli allowlists inspect ${list} >/dev/null 2>&1 || cscli allowlists create ${list} --description "scangate ASV scanners"`,
       `cut -d, -f1 "$tmp/${list}.csv" | tail -n +2 | sort > "$tmp/new"`,
-      `cscli allowlists inspect ${list} -o json | jq -r '.items[]?.value' | sort > "$tmp/old"`,
+      // Only entries of the families this file carries are candidates for removal.
+      `cscli allowlists inspect ${list} -o json | jq -r '.items[]?.value' | grep ${familyFilter(input)} | sort > "$tmp/old" || true`,
       `comm -23 "$tmp/old" "$tmp/new" | xargs -r cscli allowlists remove ${list}`,
       `comm -13 "$tmp/old" "$tmp/new" > "$tmp/add"`,
       `if [ -s "$tmp/add" ]; then`,

@@ -145,3 +145,29 @@ describe('limits', () => {
     expect(out).toMatch(/exit 1/)
   })
 })
+
+describe('family-filtered renders touch only their own family', () => {
+  it('azure-frontdoor-waf replaces only our rules of the families it carries', () => {
+    const f = get('azure-frontdoor-waf')
+    const v4 = f.render(makeInput(f.name.default, ipv4List(3), []))
+    expect(v4).toContain('^AsvScannersV[4]Part[0-9]+$')
+    expect(v4).not.toMatch(/"name": "AsvScannersV6/)
+    const both = f.render(makeInput(f.name.default, ipv4List(3), ipv6List(2)))
+    expect(both).toContain('^AsvScannersV[46]Part[0-9]+$')
+  })
+
+  it('crowdsec removes old entries of the carried families only', () => {
+    const f = get('crowdsec')
+    expect(f.render(makeInput(f.name.default, ipv4List(3), []))).toContain("grep -v -F -e ':'")
+    expect(f.render(makeInput(f.name.default, [], ipv6List(3)))).toMatch(/grep -F -e ':' \|/)
+    expect(f.render(makeInput(f.name.default, ipv4List(1), ipv6List(1)))).toContain("grep -e '.'")
+  })
+
+  it('the cloud rule scripts create no rule for a family without entries', () => {
+    for (const id of ['gcp-cloud-armor', 'gcp-firewall', 'azure-nsg', 'modsecurity', 'checkpoint-gdc']) {
+      const f = get(id)
+      const out = f.render(makeInput(f.name.default, ipv4List(3), []))
+      expect(out, id).not.toMatch(/-v6\b|V6Part|IPv6"/)
+    }
+  })
+})
