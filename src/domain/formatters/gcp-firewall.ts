@@ -2,7 +2,7 @@
  * @module domain/formatters/gcp-firewall
  * Google Cloud VPC firewall rules allowing ingress from the scanners: `gcloud compute
  * firewall-rules create`, one rule per family and chunk (a rule holds IPv4 or IPv6 ranges,
- * never both). The --source-ranges value is one shell word continued over lines. The
+ * never both). The ranges are one shell word continued over lines, one prefix per line. The
  * default chunk keeps that word under Linux's 128 KiB limit for one argument.
  */
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
@@ -53,20 +53,32 @@ export const gcpFirewall: Formatter = {
         'A rule that exists is updated in place with the new ranges.',
       ],
     })
+    // The ranges go into a variable first (one word continued over lines), so create and
+    // update share them without the list appearing twice.
     const body = plan.flatMap(({ part, name: rule }) => [
       '',
       `# ${rule}: ${count(part.length, 'range', 'ranges')}`,
-      `if gcloud compute firewall-rules describe ${rule} >/dev/null 2>&1; then verb=update; else verb="create --network=$NETWORK --direction=INGRESS --action=ALLOW --rules=all"; fi`,
-      `gcloud compute firewall-rules $verb ${rule} $targets \\`,
-      '  --priority="${PRIORITY:-900}" \\',
-      `  --description="scangate ASV scanners, feed serial ${input.feed.serial}" \\`,
-      '  --source-ranges=\\',
+      'ranges=\\',
       ...part.map((e, j) => (j < part.length - 1 ? `${e.prefix},\\` : e.prefix)),
+      `if gcloud compute firewall-rules describe ${rule} >/dev/null 2>&1; then`,
+      `  gcloud compute firewall-rules update ${rule} --source-ranges="$ranges" \\`,
+      `    --priority="$priority" --description="$description" $targets`,
+      'else',
+      `  gcloud compute firewall-rules create ${rule} --network="$NETWORK" --direction=INGRESS \\`,
+      `    --action=ALLOW --rules=all --source-ranges="$ranges" \\`,
+      `    --priority="$priority" --description="$description" $targets`,
+      'fi',
     ])
     const start =
       plan.length === 0
         ? []
-        : ['set -eu', ': "${NETWORK:?set NETWORK to the VPC network name}"', 'targets=${TARGET_TAGS:+--target-tags=$TARGET_TAGS}']
+        : [
+            'set -eu',
+            ': "${NETWORK:?set NETWORK to the VPC network name}"',
+            'priority=${PRIORITY:-900}',
+            `description="scangate ASV scanners, feed serial ${input.feed.serial}"`,
+            'targets=${TARGET_TAGS:+--target-tags=$TARGET_TAGS}',
+          ]
     return joinLines(['#!/bin/sh', ...header, ...start, ...body])
   },
 }
