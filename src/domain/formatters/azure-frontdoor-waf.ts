@@ -8,6 +8,8 @@
  * rules included, which is what an ASV scan needs.
  */
 import { SCRIPT_START, heredoc, jsonArrayLines } from './aws-script.js'
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName, UPPER_TAGS } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { chunkPlan, chunkSize, count, joinLines } from './snippet-text.js'
@@ -52,6 +54,8 @@ export const azureFrontdoorWaf: Formatter = {
   applyHint:
     'Custom rules run in priority order before managed rules; Allow ends evaluation, so give these the lowest priority numbers.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh', UPPER_TAGS),
+  objectNames: (input, family) => chunkPlan(azureFrontdoorWaf, input, [family]).flatMap((p) => [p.name, ruleName(input.name, family, Number(p.name.slice(p.name.lastIndexOf('-') + 1)))]),
   render(input: SnippetInput): string {
     const plan = chunkPlan(azureFrontdoorWaf, input, families)
     const size = chunkSize(azureFrontdoorWaf, input)
@@ -59,12 +63,10 @@ export const azureFrontdoorWaf: Formatter = {
       marker: '#',
       title,
       families,
-      apply: [
-        plan.length === 0
-          ? 'Nothing to write: this version has no entries.'
-          : `Writes ${plan.length} custom rule(s) of at most ${size} ranges: RESOURCE_GROUP=... POLICY=... sh ${input.name}.sh`,
-        `Needs az (logged in) and jq. Our rules ${input.name}V4Part*/V6Part* of the families in`,
-        '  this file are replaced; all others are kept. Priorities start at PRIORITY_BASE',
+      apply: plan.length === 0 ? NOTHING_TO_APPLY : [
+        `Writes ${plan.length} custom rule(s) of at most ${size} ranges: RESOURCE_GROUP=... POLICY=... sh ${azureFrontdoorWaf.fileName(input)}`,
+        'Needs az (logged in) and jq. Our earlier rules of the families in this file',
+        '  (same name, V4Part<n> / V6Part<n>) are replaced; all others are kept. Priorities start at PRIORITY_BASE',
         '  (default 1): the numbers must not be used by your other rules.',
         'RemoteAddr is the client address Front Door reports; use SocketAddr if a proxy of',
         '  yours sits between the scanners and Front Door.',

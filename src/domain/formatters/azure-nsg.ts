@@ -6,6 +6,8 @@
  * rule, so re-running the script is the update. An NSG holds at most 4 000 source and
  * destination addresses and ranges across its rules; a larger list is refused.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { wordName } from './names.js'
@@ -38,16 +40,16 @@ export const azureNsg: Formatter = {
   applyHint:
     'Lowest priority number wins (100–4096): give these rules a smaller number than any deny rule.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh'),
+  objectNames: (input, family) => [`${input.name}-${TAG[family]}`],
   render(input: SnippetInput): string {
     const used = families.filter((f) => input[f].length > 0)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
-        used.length === 0
-          ? 'Nothing to create: this version has no entries.'
-          : `RESOURCE_GROUP=... NSG=... sh ${input.name}.sh   (creates or replaces ${used.length} rule(s))`,
+      apply: used.length === 0 ? NOTHING_TO_APPLY : [
+        `RESOURCE_GROUP=... NSG=... sh ${azureNsg.fileName(input)}   (creates or replaces ${used.length} rule(s))`,
         'PRIORITY (default 100) and PRIORITY+1 must be free and below your deny rules.',
         'An NSG on both a subnet and a NIC needs the rules in both.',
       ],

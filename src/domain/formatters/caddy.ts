@@ -3,8 +3,12 @@
  * A Caddyfile snippet defining the named matcher `@<name>` with `remote_ip`, one prefix
  * per line (Caddy merges repeated remote_ip lines of one matcher into one list). Import it
  * in a site block and use the matcher to exempt the scanners, e.g. from a WAF handler.
- * `#` starts a comment only after whitespace, which is how entry notes are written.
+ * `#` starts a comment only after whitespace, which is how entry notes are written. A file
+ * without entries defines no snippet, so a site importing it fails to load rather than
+ * silently matching nobody.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName, scopedName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { wordName } from './names.js'
@@ -23,21 +27,23 @@ export const caddy: Formatter = {
   separateFamilies: false,
   validator: 'caddy validate',
   families,
-  name: wordName('asv-scanners', 64),
+  name: wordName('asv-scanners', 64, '-v4'),
   group: 'proxy',
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (caddy reload)' },
   limits: { commentChars: 200, source: 'Caddy docs: request matchers, remote_ip <ranges...>' },
   applyHint:
     'Handlers run in directive order: put the handle/route that uses the matcher before the WAF or deny that it exempts.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'caddy'),
+  objectNames: (input) => [scopedName(input, families)],
   render(input: SnippetInput): string {
-    const name = input.name
-    const path = `/etc/caddy/${name}.caddy`
+    const name = scopedName(input, families)
+    const path = `/etc/caddy/${caddy.fileName(input)}`
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
+      apply: input.ipv4.length + input.ipv6.length === 0 ? NOTHING_TO_APPLY : [
         `Save as ${path}; at the top of the Caddyfile: import ${path}`,
         `In a site block: import ${name}, then use @${name}, e.g.`,
         `  route @${name} { reverse_proxy backend:8080 }   before the WAF-protected route.`,
@@ -49,8 +55,8 @@ export const caddy: Formatter = {
       const comment = sanitizeComment(e.comment, COMMENT_RULE)
       return `\t\tremote_ip ${e.prefix}${comment === null ? '' : ` # ${comment}`}`
     })
-    // A matcher without ranges matches nothing in Caddy 2.6+, never everything.
-    const matcher = lines.length === 0 ? [`\t@${name} not remote_ip 0.0.0.0/0 ::/0`] : [`\t@${name} {`, ...lines, '\t}']
-    return joinLines([...header, `(${name}) {`, ...matcher, '}'])
+    // No entries, no snippet: an importing site fails loudly instead of matching nobody.
+    if (lines.length === 0) return joinLines(header)
+    return joinLines([...header, `(${name}) {`, `\t@${name} {`, ...lines, '\t}', '}'])
   },
 }

@@ -6,6 +6,7 @@
  * top-level description, on the first line. Object ids must be stable across versions so
  * rules keep pointing at them: they are derived from the object name.
  */
+import { scopedFileName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { metaLine } from './meta-line.js'
 import { wordName } from './names.js'
@@ -38,6 +39,8 @@ export const checkpointGdc: Formatter = {
   applyHint:
     'Rulebase order applies: use the Data Center objects as source of an accept rule above the rules that would drop the scanners.',
   headerPlacement: 'document',
+  fileName: (input) => scopedFileName(input, families, 'json'),
+  objectNames: (input, family) => [`${input.name}-${FAMILY_TAG[family]}`],
   render(input: SnippetInput): string {
     const objects = families
       .filter((f) => input[f].length > 0)

@@ -6,6 +6,8 @@
  * with the same query. Notes go on their own line above the entry, as the parser takes
  * comments only as whole lines.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName, scopedName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { fetchUrlOf } from './meta-line.js'
@@ -25,7 +27,7 @@ export const ciscoFmcFeed: Formatter = {
   separateFamilies: false,
   validator: null,
   families,
-  name: wordName('asv-scanners', 64),
+  name: wordName('asv-scanners', 64, '-v4'),
   group: 'feed',
   refresh: { productDefault: 'FMC: the feed update frequency you set (minimum 30 min); FDM: 5 min with a checksum URL', recommended: '30 min with the .md5 URL' },
   limits: {
@@ -35,14 +37,17 @@ export const ciscoFmcFeed: Formatter = {
   applyHint:
     'Security Intelligence runs before access control: put the feed on the Do Not Block list so the scanners are never blocked by SI.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'txt'),
+  objectNames: (input) => [scopedName(input, families)],
   render(input: SnippetInput): string {
     const url = fetchUrlOf(input, ciscoFmcFeed.id)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
-        `FMC: Objects > Security Intelligence > Network Lists and Feeds > Add feed, name ${input.name},`,
+      apply: input.ipv4.length + input.ipv6.length === 0 ? NOTHING_TO_APPLY : [
+        `FMC: Objects > Security Intelligence > Network Lists and Feeds > Add feed, name ${scopedName(input, families)},`,
+        `  (or save as ${ciscoFmcFeed.fileName(input)} for a file-based list), with`,
         `  Feed URL ${url}`,
         `  MD5 URL  ${url.replace(/(\?|$)/, '.md5$1')}`,
         '  and add it to the Do Not Block list of the access control policy.',

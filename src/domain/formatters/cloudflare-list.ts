@@ -7,6 +7,8 @@
  * /128, and a /65–/127 is refused rather than widened, which would allow more than ours.
  */
 import { SCRIPT_START, heredoc } from './aws-script.js'
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName, scopedName, UNDERSCORE_TAGS } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { refuseLimit } from './limits.js'
@@ -42,7 +44,7 @@ export const cloudflareList: Formatter = {
     maxLength: 50,
     pattern: /^[a-z][a-z0-9_]*$/,
     description: 'a–z 0–9 _, starting with a letter',
-    suffix: '',
+    suffix: '_v4',
   },
   group: 'waf',
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (re-run the script)' },
@@ -54,6 +56,8 @@ export const cloudflareList: Formatter = {
   applyHint:
     'Custom rules run in order: put the skip rule first so it skips the managed and rate-limiting rules for the scanners.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh', UNDERSCORE_TAGS),
+  objectNames: (input) => [scopedName(input, families, UNDERSCORE_TAGS)],
   render(input: SnippetInput): string {
     const entries = allEntries(input, families)
     const odd = input.ipv6.find((e) => {
@@ -63,16 +67,16 @@ export const cloudflareList: Formatter = {
     if (odd) {
       refuseLimit(cloudflareList, `IPv6 prefix ${odd.prefix} is longer than /64 and not a single address`, 'Cloudflare IP lists take IPv6 /12–/64 or single addresses')
     }
-    const list = input.name
+    const list = scopedName(input, families, UNDERSCORE_TAGS)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
+      apply: entries.length === 0 ? NOTHING_TO_APPLY : [
         `Once: create the list (Security > WAF > Tools > Lists, kind IP) named ${list},`,
         `  and a WAF custom rule: expression (ip.src in $${list}), action Skip, skipping all`,
         '  remaining custom rules, rate limiting and managed rules; place it first.',
-        `CF_API_TOKEN=... CF_ACCOUNT_ID=... LIST_ID=... sh ${list}.sh`,
+        `CF_API_TOKEN=... CF_ACCOUNT_ID=... LIST_ID=... sh ${cloudflareList.fileName(input)}`,
         '  (token permission: Account Filter Lists Edit). It replaces every item in one',
         '  asynchronous operation; the script prints the operation id to check.',
         'The list then holds exactly this file: use one list per filter (family, pool, region).',
@@ -83,7 +87,7 @@ export const cloudflareList: Formatter = {
     const body = items.length === 0 ? ['echo "this version has no entries: the list is left unchanged" >&2', 'exit 1'] : [
       ': "${CF_API_TOKEN:?set CF_API_TOKEN}" "${CF_ACCOUNT_ID:?set CF_ACCOUNT_ID}" "${LIST_ID:?set LIST_ID}"',
       '',
-      `# ${list}: ${count(items.length, 'item', 'items')}`,
+      `# list ${list}: ${count(items.length, 'item', 'items')}`,
       ...heredoc('items.json', ['[', ...items.map((x, i) => `  ${x}${i < items.length - 1 ? ',' : ''}`), ']']),
       'curl -fsS -X PUT "https://api.cloudflare.com/client/v4/accounts/$CF_ACCOUNT_ID/rules/lists/$LIST_ID/items" \\',
       '  -H "Authorization: Bearer $CF_API_TOKEN" -H "Content-Type: application/json" \\',

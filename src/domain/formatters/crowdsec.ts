@@ -6,6 +6,8 @@
  * only adds, so the script first removes the entries the list holds that this version no
  * longer has.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName, scopedName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { wordName } from './names.js'
@@ -32,7 +34,7 @@ export const crowdsec: Formatter = {
   separateFamilies: false,
   validator: null,
   families,
-  name: wordName('asv-scanners', 64),
+  name: wordName('asv-scanners', 64, '-v4'),
   group: 'waf',
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (re-run on the LAPI host)' },
   limits: {
@@ -42,15 +44,17 @@ export const crowdsec: Formatter = {
   applyHint:
     'Allowlists apply before any decision: listed sources are neither banned nor inspected by AppSec.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh'),
+  objectNames: (input) => [scopedName(input, families)],
   render(input: SnippetInput): string {
-    const list = input.name
+    const list = scopedName(input, families)
     const entries = allEntries(input, families)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
-        `Run on the LAPI host: sh ${list}.sh   (needs jq)`,
+      apply: entries.length === 0 ? NOTHING_TO_APPLY : [
+        `Run on the LAPI host: sh ${crowdsec.fileName(input)}   (needs jq)`,
         'It creates the allowlist if missing, removes entries of the families in this file',
         '  that this version no longer has, and imports the rest; re-running it is the update.',
         '  Use one allowlist name per pool or region filter.',

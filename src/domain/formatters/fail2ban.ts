@@ -6,6 +6,8 @@
  * with Debian's fail2ban 1.0.2). The value is a multi-line configparser value: continuation
  * lines are indented, and comment lines between them are skipped by the parser.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName, scopedName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { wordName } from './names.js'
@@ -25,7 +27,7 @@ export const fail2ban: Formatter = {
   separateFamilies: false,
   validator: 'fail2ban-client -t',
   families,
-  name: wordName('asv-scanners', 64),
+  name: wordName('asv-scanners', 64, '-v4'),
   group: 'waf',
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (fail2ban-client reload)' },
   limits: {
@@ -35,13 +37,16 @@ export const fail2ban: Formatter = {
   applyHint:
     'ignoreip is checked before any ban: the scanners are never banned by any jail that inherits [DEFAULT].',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'local'),
+  objectNames: (input) => [scopedName(input, families)],
   render(input: SnippetInput): string {
-    const path = `/etc/fail2ban/jail.d/${input.name}.local`
+    const path = `/etc/fail2ban/jail.d/${fail2ban.fileName(input)}`
+    const entries = allEntries(input, families)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
+      apply: entries.length === 0 ? NOTHING_TO_APPLY : [
         `Save as ${path}; then fail2ban-client -t && fail2ban-client reload`,
         'It sets [DEFAULT] ignoreip to loopback plus the scanners. To keep addresses of your',
         '  own, put them in /etc/fail2ban/jail.d/zz-ignoreip.local (read after this file):',
@@ -51,7 +56,8 @@ export const fail2ban: Formatter = {
       ],
     })
     const lines: string[] = []
-    for (const e of allEntries(input, families)) {
+    if (entries.length === 0) return joinLines(header)
+    for (const e of entries) {
       const comment = sanitizeComment(e.comment, COMMENT_RULE)
       if (comment !== null) lines.push(`# ${comment}`)
       lines.push(`    ${e.prefix}`)

@@ -6,6 +6,9 @@
  * newline inside a word joins it), so each prefix sits on its own line for review. Rule
  * priorities count up from PRIORITY_BASE; Cloud Armor applies the first matching rule.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName } from './scope.js'
+import { FAMILY_TAG } from './snippet-text.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { wordName } from './names.js'
@@ -33,19 +36,19 @@ export const gcpCloudArmor: Formatter = {
   applyHint:
     'Lowest priority number wins: give these rules smaller numbers than your deny and preconfigured WAF rules.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh'),
+  objectNames: (input, family) => chunkPlan(gcpCloudArmor, input, [family]).map((p) => p.name),
   render(input: SnippetInput): string {
     const plan = chunkPlan(gcpCloudArmor, input, families)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
-        plan.length === 0
-          ? 'Nothing to create: this version has no entries.'
-          : `Creates ${plan.length} rule(s), priorities PRIORITY_BASE..+${plan.length - 1}: POLICY=... sh ${input.name}.sh`,
+      apply: plan.length === 0 ? NOTHING_TO_APPLY : [
+        `Creates ${plan.length} rule(s), priorities PRIORITY_BASE..+${plan.length - 1}: POLICY=... sh ${gcpCloudArmor.fileName(input)}`,
         'PRIORITY_BASE (default 1000) must leave these numbers free and below your deny rules.',
         'Rules per policy are a quota (200 by default): check it before a large list.',
-        `To update, delete the rules whose description starts with ${input.name}- and re-run.`,
+        `To update, delete the rules whose description starts with ${input.name}-${families.filter((f) => input[f].length > 0).length === 1 ? FAMILY_TAG[families.filter((f) => input[f].length > 0)[0] ?? 'ipv4'] + '-' : ''} and re-run.`,
       ],
     })
     const body = plan.flatMap(({ part, name: rule }, i) => [

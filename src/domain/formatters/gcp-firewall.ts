@@ -5,6 +5,8 @@
  * never both). The ranges are one shell word continued over lines, one prefix per line. The
  * default chunk keeps that word under Linux's 128 KiB limit for one argument.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { chunkPlan, count, joinLines } from './snippet-text.js'
@@ -38,16 +40,16 @@ export const gcpFirewall: Formatter = {
   applyHint:
     'Lowest priority number wins among VPC rules: give these a smaller number than any deny rule that covers the same targets.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh'),
+  objectNames: (input, family) => chunkPlan(gcpFirewall, input, [family]).map((p) => p.name),
   render(input: SnippetInput): string {
     const plan = chunkPlan(gcpFirewall, input, families)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
-        plan.length === 0
-          ? 'Nothing to create: this version has no entries.'
-          : `Creates or updates ${plan.length} rule(s): NETWORK=... sh ${input.name}.sh`,
+      apply: plan.length === 0 ? NOTHING_TO_APPLY : [
+        `Creates or updates ${plan.length} rule(s): NETWORK=... sh ${gcpFirewall.fileName(input)}`,
         'PRIORITY (default 900) must be below your deny rules; narrow the targets with',
         '  TARGET_TAGS=tag1,tag2 (default: every instance in the network).',
         'A rule that exists is updated in place with the new ranges.',

@@ -8,6 +8,8 @@
  * indent would become part of an address. Entry comments cannot live inside a continued
  * directive (a `#` there is part of the directive), so they go in a comment block above it.
  */
+import { NOTHING_TO_APPLY } from './header.js'
+import { scopedFileName } from './scope.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
 import { wordName } from './names.js'
@@ -51,15 +53,17 @@ export const modsecurity: Formatter = {
   applyHint:
     'Phase 1, before the CRS: include the file ahead of the OWASP CRS rules so the engine is off before any CRS rule runs.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'conf'),
+  objectNames: (input, family) => chunkPlan(modsecurity, input, [family]).map((p) => p.name),
   render(input: SnippetInput): string {
     const plan = chunkPlan(modsecurity, input, families)
-    const path = `/etc/modsecurity/${input.name}.conf`
+    const path = `/etc/modsecurity/${modsecurity.fileName(input)}`
     const last = FIRST_ID + Math.max(plan.length, 1) - 1
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
+      apply: plan.length === 0 ? NOTHING_TO_APPLY : [
         `Save as ${path}. It must load before the OWASP CRS rules: on Debian, files in`,
         '  /etc/modsecurity/ are included by security2.conf before the CRS; elsewhere include it',
         '  from REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf (nginx: modsecurity_rules_file).',

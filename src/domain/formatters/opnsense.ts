@@ -4,6 +4,7 @@
  * refresh frequency. OPNsense can also read JSON through a jq path expression ("URL Table
  * in JSON format"), so the header gives that variant against /v1/ranges as well.
  */
+import { scopedFileName, scopedName, UNDERSCORE_TAGS } from './scope.js'
 import type { Formatter, SnippetInput } from './formatter.js'
 import { fetchUrlOf } from './meta-line.js'
 import { wordName } from './names.js'
@@ -21,7 +22,7 @@ export const opnsense: Formatter = {
   families: URL_TABLE_FAMILIES,
   // Alias names: letters, digits and _, at most 32 characters.
   name: {
-    ...wordName('ASV_SCANNERS', 32),
+    ...wordName('ASV_SCANNERS', 32, '_v4'),
     pattern: /^[A-Za-z][A-Za-z0-9_]*$/,
     description: 'A–Z a–z 0–9 _, starting with a letter',
   },
@@ -31,15 +32,18 @@ export const opnsense: Formatter = {
   applyHint:
     'Rules are first match: use the alias as source of a pass rule above your block rules (quick is the default).',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, URL_TABLE_FAMILIES, 'txt', UNDERSCORE_TAGS),
+  objectNames: (input) => [scopedName(input, URL_TABLE_FAMILIES, UNDERSCORE_TAGS)],
   render(input: SnippetInput): string {
+    const alias = scopedName(input, URL_TABLE_FAMILIES, UNDERSCORE_TAGS)
     const url = fetchUrlOf(input, 'opnsense')
     // /v1/ranges takes the same filters but not the snippet's own name option.
     const json = url.replace(/\/v1\/rules\/opnsense\b/, '/v1/ranges').replace(/([?&])name=[^&]*&?/, '$1').replace(/[?&]$/, '')
     return renderUrlTable(input, title, [
-      `Firewall > Aliases > Add: Name ${input.name}, Type URL Table (IPs),`,
+      `Firewall > Aliases > Add: Name ${alias}, Type URL Table (IPs),`,
       `  Content ${url}`,
       '  Refresh Frequency 0 days 1 hour. Then a pass rule with source',
-      `  ${input.name} above your block rules; Firewall > Diagnostics > Aliases shows it.`,
+      `  ${alias} above your block rules (file: ${opnsense.fileName(input)}).`,
       'JSON instead: Type URL Table in JSON format (IPs),',
       `  Content ${json}`,
       '  Path expression .ipv4[].prefix, .ipv6[].prefix',

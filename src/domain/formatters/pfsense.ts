@@ -3,6 +3,7 @@
  * pfSense "URL Table (IPs)" alias feed: the firewall downloads this list itself on the
  * refresh interval of the alias (whole days) and loads it into a pf table.
  */
+import { scopedFileName, scopedName, UNDERSCORE_TAGS } from './scope.js'
 import type { Formatter, SnippetInput } from './formatter.js'
 import { fetchUrlOf } from './meta-line.js'
 import { renderUrlTable, URL_TABLE_FAMILIES } from './url-table.js'
@@ -23,7 +24,7 @@ export const pfsense: Formatter = {
     maxLength: 31,
     pattern: /^[A-Za-z][A-Za-z0-9_]*$/,
     description: 'A–Z a–z 0–9 _, starting with a letter',
-    suffix: '',
+    suffix: '_v4',
   },
   group: 'feed',
   refresh: { productDefault: 'the alias Update Freq. in days (set when creating it)', recommended: '1 day' },
@@ -31,12 +32,15 @@ export const pfsense: Formatter = {
   applyHint:
     'First match wins on pfSense interfaces: use the alias as source of a pass rule above your block rules.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, URL_TABLE_FAMILIES, 'txt', UNDERSCORE_TAGS),
+  objectNames: (input) => [scopedName(input, URL_TABLE_FAMILIES, UNDERSCORE_TAGS)],
   render(input: SnippetInput): string {
+    const alias = scopedName(input, URL_TABLE_FAMILIES, UNDERSCORE_TAGS)
     return renderUrlTable(input, title, [
-      `Firewall > Aliases > URLs > Add: Name ${input.name}, Type URL Table (IPs),`,
+      `Firewall > Aliases > URLs > Add: Name ${alias}, Type URL Table (IPs),`,
       `  URL ${fetchUrlOf(input, 'pfsense')}`,
       '  Update Freq. 1 (days). pfSense keeps the last good copy if a fetch fails.',
-      `Firewall > Rules (WAN): pass, source ${input.name}, above any block rule.`,
+      `Firewall > Rules (WAN): pass, source ${alias}, above any block rule (file: ${pfsense.fileName(input)}).`,
       'Diagnostics > Tables shows what was loaded.',
     ])
   },

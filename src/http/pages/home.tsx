@@ -10,7 +10,7 @@
  */
 import type { Context } from 'hono'
 import { DomainError } from '../../domain/errors.js'
-import { NO_FILTER, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
+import { NO_FILTER, parseFeedFilter, snippetFilterOf, type FeedFilter } from '../../domain/feed-filter.js'
 import type { FeedEntry } from '../../domain/feed-version.js'
 import { findFormatter, formatters, type Formatter } from '../../domain/formatters/index.js'
 import { GROUP_ORDER, GROUP_TITLE, targetInfo } from '../../domain/formatters/target-info.js'
@@ -94,16 +94,21 @@ function refreshText(f: Formatter): string {
     : `Pasted or run by you: refresh ${refresh.recommended}.`
 }
 
-function FormatOption({ f, selected, serial }: { f: Formatter; selected: boolean; serial: number }) {
+/** The file name the snippet's own apply steps use (and the API's Content-Disposition). */
+function snippetFileName(f: Formatter, filter: FeedFilter): string {
+  return f.fileName({ name: f.name.default, filter: snippetFilterOf(filter) })
+}
+
+function FormatOption({ f, selected, filter }: { f: Formatter; selected: boolean; filter: FeedFilter }) {
   return (
-    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-refresh={refreshText(f)} data-filename={`scangate-${f.id}-${serial}.${f.extension}`}>
+    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-refresh={refreshText(f)} data-filename={snippetFileName(f, filter)}>
       {f.title}
     </option>
   )
 }
 
 /** The picker's options under one heading per group (host firewalls, cloud, WAF & IPS, …). */
-function FormatGroups({ selected, serial }: { selected: string; serial: number }) {
+function FormatGroups({ selected, filter }: { selected: string; filter: FeedFilter }) {
   return (
     <>
       {GROUP_ORDER.map((g) => (
@@ -111,7 +116,7 @@ function FormatGroups({ selected, serial }: { selected: string; serial: number }
           {formatters
             .filter((f) => targetInfo(f).group === g)
             .map((f) => (
-              <FormatOption f={f} selected={f.id === selected} serial={serial} />
+              <FormatOption f={f} selected={f.id === selected} filter={filter} />
             ))}
         </optgroup>
       ))}
@@ -171,7 +176,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
   const snippetRes = await callApi(app, c, snippetPath, { accept: 'text/plain' })
   const snippet = snippetRes.ok ? await snippetRes.text() : null
   const snippetError = snippetRes.ok ? null : (await problemDetail(snippetRes, 'No snippet is available for these filters.')).detail
-  const filename = `scangate-${format.id}-${version.serial}.${format.extension}`
+  const filename = snippetFileName(format, filter)
   const origin = feed.publicUrl ?? new URL(c.req.url).origin
   const one = (xs: string[] | null) => (xs && xs.length === 1 ? xs[0]! : '')
   const current = { family: filter.family ?? '', pool: one(filter.pools), region: one(filter.regions), status: one(filter.statuses) }
@@ -343,7 +348,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
           <div class="field">
             <label for="format">Firewall or target</label>
             <select id="format" name="format">
-              <FormatGroups selected={format.id} serial={version.serial} />
+              <FormatGroups selected={format.id} filter={filter} />
             </select>
           </div>
           {FILTER_KEYS.map((k) => (

@@ -7,7 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { DomainError } from '../../domain/errors.js'
-import { applyFeedFilter, entryComment, feedFilterKey, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
+import { applyFeedFilter, entryComment, feedFilterKey, parseFeedFilter, snippetFilterOf, type FeedFilter } from '../../domain/feed-filter.js'
 import { findFormatter, formatters, maxNameLength, resolveSnippetOptions, type Formatter } from '../../domain/formatters/index.js'
 import { targetInfo } from '../../domain/formatters/target-info.js'
 import type { AppEnv } from '../app-env.js'
@@ -94,6 +94,8 @@ export interface SnippetRendering {
   rendered: Rendered
   /** Identifies the rendering within its version (for derived answers such as checksums). */
   key: string
+  /** The download's file name (Content-Disposition). */
+  fileName: string
 }
 
 /** The snippet of target `id` for this request's query, rendered once per version and options. */
@@ -108,7 +110,12 @@ export async function renderSnippet(c: Context<AppEnv>, ctx: FeedContext, id: st
   }
   const query = c.req.query()
   const filter = parseFeedFilter(query)
-  const opts = resolveSnippetOptions(f, { ...(query.name !== undefined ? { name: query.name } : {}), ...(query.max_entries !== undefined ? { maxEntries: query.max_entries } : {}) })
+  const opts = resolveSnippetOptions(f, {
+    family: filter.family,
+    ...(query.name !== undefined ? { name: query.name } : {}),
+    ...(query.max_entries !== undefined ? { maxEntries: query.max_entries } : {}),
+  })
+  const scope = snippetFilterOf(filter)
   const { version, stale } = await ctx.store.latest(c.get('db'))
   const base = ctx.publicUrl ?? new URL(c.req.url).origin
   const key = `rules|${f.id}|${feedFilterKey(filter)}|${opts.name}|${opts.maxEntries ?? ''}|${base}`
@@ -123,8 +130,17 @@ export async function renderSnippet(c: Context<AppEnv>, ctx: FeedContext, id: st
       )
     }
     const toEntry = (e: (typeof lists.ipv4)[number]) => ({ prefix: e.prefix, comment: entryComment(e) })
+    const all = version.version.lists
     const text = f.render({
-      feed: { url: `${base}/v1/ranges`, serial: version.serial, createdAt: version.version.createdAt, sha256: version.version.sha256 },
+      feed: {
+        url: `${base}/v1/ranges`,
+        serial: version.serial,
+        createdAt: version.version.createdAt,
+        sha256: version.version.sha256,
+        counts: { ipv4: all.ipv4.length, ipv6: all.ipv6.length },
+        rulesUrl: `${base}/v1/rules`,
+      },
+      filter: scope,
       ipv4: f.families.includes('ipv4') ? lists.ipv4.map(toEntry) : [],
       ipv6: f.families.includes('ipv6') ? lists.ipv6.map(toEntry) : [],
       name: opts.name,
@@ -133,7 +149,7 @@ export async function renderSnippet(c: Context<AppEnv>, ctx: FeedContext, id: st
     })
     return { text, contentType: f.contentType, count: served }
   })
-  return { f, version, stale, rendered, key }
+  return { f, version, stale, rendered, key, fileName: f.fileName({ name: opts.name, filter: scope }) }
 }
 
 export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): void {
@@ -174,12 +190,13 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       },
     }),
     async (c: Context<AppEnv>) => {
-      const { f, version, stale, rendered } = await renderSnippet(c, ctx, c.req.param('format') ?? '')
+      const { f, version, stale, rendered, fileName } = await renderSnippet(c, ctx, c.req.param('format') ?? '')
       return sendRendered(c, version, rendered, {
         maxAge: ctx.maxAge,
         stale,
         extraHeaders: {
-          'content-disposition': `inline; filename="scangate-${f.id}-${version.serial}.${f.extension}"`,
+          // The name the snippet's own apply steps use, so the download runs as documented.
+          'content-disposition': `inline; filename="${fileName}"`,
           ...(await ctx.feedHeaders(version)),
         },
       })

@@ -79,8 +79,13 @@ describe('caddy validate', () => {
   for (const [label, make] of datasets) {
     itWithTools(`caddy validate accepts ${label}; the matcher holds every range`, { bins: ['caddy'] }, () => {
       const input = make(f.name.default)
-      const { dir } = prepare(f, input, 'scanners.caddy')
+      const { dir, out } = prepare(f, input, 'scanners.caddy')
       const name = input.name
+      if (claimedCount(f, input) === 0) {
+        // No entries, no snippet: nothing is defined that a site could import by mistake.
+        expect(out).not.toMatch(/^[^#]/m)
+        return
+      }
       writeFileSync(
         join(dir, 'Caddyfile'),
         ['{', '\tadmin off', '\tauto_https off', '}', `import ${dir}/scanners.caddy`, ':18093 {', `\timport ${name}`, `\trespond @${name} "scanner" 200`, '\trespond "other" 403', '}', ''].join('\n'),
@@ -89,11 +94,7 @@ describe('caddy validate', () => {
       ok(sh('caddy validate --config Caddyfile --adapter caddyfile', { cwd: dir, env }), 'caddy validate')
       const json = JSON.parse(ok(sh('caddy adapt --config Caddyfile --adapter caddyfile', { cwd: dir, env }), 'caddy adapt'))
       const ranges = [...JSON.stringify(json).matchAll(/"ranges":\[([^\]]*)\]/g)].flatMap((m) => JSON.parse(`[${m[1]}]`) as string[])
-      if (claimedCount(f, input) === 0) {
-        expect(JSON.stringify(json)).toContain('"not"')
-      } else {
-        expect(ranges).toEqual([...input.ipv4, ...input.ipv6].map((e) => e.prefix))
-      }
+      expect(ranges).toEqual([...input.ipv4, ...input.ipv6].map((e) => e.prefix))
     })
   }
 })
