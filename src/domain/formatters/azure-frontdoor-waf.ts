@@ -49,7 +49,7 @@ export const azureFrontdoorWaf: Formatter = {
       max: MAX_RULES * PER_RULE,
       reason: 'a Front Door WAF policy holds at most 100 custom rules of 600 ranges each',
     },
-    source: 'Azure Front Door limits (azure-docs includes/front-door-limits.md): 100 custom rules per policy, 600 IP ranges per rule; rule names letters and digits',
+    source: 'Azure Front Door limits (azure-docs)',
   },
   applyHint:
     'Custom rules run in priority order before managed rules; Allow ends evaluation, so give these the lowest priority numbers.',
@@ -68,8 +68,7 @@ export const azureFrontdoorWaf: Formatter = {
         'Needs az (logged in) and jq. Our earlier rules of the families in this file',
         '  (same name, V4Part<n> / V6Part<n>) are replaced; all others are kept. Priorities start at PRIORITY_BASE',
         '  (default 1): the numbers must not be used by your other rules.',
-        'RemoteAddr is the client address Front Door reports; use SocketAddr if a proxy of',
-        '  yours sits between the scanners and Front Door.',
+        'Behind a proxy of yours, use SocketAddr instead of RemoteAddr.',
       ],
     })
     const body = plan.flatMap(({ family, part, name: chunk }, i) => {

@@ -35,7 +35,7 @@ export const azureNsg: Formatter = {
       max: 4000,
       reason: 'an Azure network security group holds at most 4 000 source/destination addresses and ranges',
     },
-    source: 'Azure networking limits (azure-virtual-network-limits): 4 000 addresses and ranges per NSG, 1 000 rules; rule names ≤ 80, priorities 100–4096',
+    source: 'Azure virtual network limits (azure-docs)',
   },
   applyHint:
     'Lowest priority number wins (100–4096): give these rules a smaller number than any deny rule.',

@@ -48,7 +48,7 @@ export const caddy: Formatter = {
         `In a site block: import ${name}, then use @${name}, e.g.`,
         `  route @${name} { reverse_proxy backend:8080 }   before the WAF-protected route.`,
         'caddy validate --config /etc/caddy/Caddyfile && caddy reload --config /etc/caddy/Caddyfile',
-        'Behind a proxy, remote_ip sees the proxy: use client_ip with trusted_proxies (Caddy 2.7+).',
+        'Behind a proxy: client_ip with trusted_proxies (Caddy 2.7+).',
       ],
     })
     const lines = allEntries(input, families).map((e) => {

@@ -34,7 +34,7 @@ export const checkpointGdc: Formatter = {
   refresh: { productDefault: '60 s (Generic Data Center default; minimum 10 s)', recommended: '300 s: the answer is cached for 5 min and carries an ETag' },
   limits: {
     commentChars: null,
-    source: 'Check Point sk167210 (Generic Data Center): {version, description, objects:[{name, id, description, ranges}]}, IPv4 and IPv6, R81+',
+    source: 'Check Point sk167210',
   },
   applyHint:
     'Rulebase order applies: use the Data Center objects as source of an accept rule above the rules that would drop the scanners.',

@@ -32,7 +32,7 @@ export const ciscoFmcFeed: Formatter = {
   refresh: { productDefault: 'FMC: the feed update frequency you set (minimum 30 min); FDM: 5 min with a checksum URL', recommended: '30 min with the .md5 URL' },
   limits: {
     commentChars: 200,
-    source: 'Cisco FMC configuration guide, Security Intelligence custom feeds (one IP/CIDR per line, # comments, MD5 URL); FTD API network feed objects',
+    source: 'Cisco FMC guide: Security Intelligence feeds',
   },
   applyHint:
     'Security Intelligence runs before access control: put the feed on the Do Not Block list so the scanners are never blocked by SI.',

@@ -19,7 +19,7 @@ import { allEntries, count, joinLines } from './snippet-text.js'
 const COMMENT_RULE = { maxBytes: 200, asciiOnly: true, forbidden: QUOTES }
 const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
 const title = 'Cloudflare IP list + WAF skip rule (Lists API)'
-const SOURCE = 'developers.cloudflare.com/waf/tools/lists (custom lists: IP ranges IPv4 /8–/32, IPv6 /12–/64; names a–z 0–9 _ ≤ 50)'
+const SOURCE = 'developers.cloudflare.com/waf/tools/lists'
 
 /**
  * One item as a JSON line, built by hand: the prefix is canonical CIDR text and needs no
@@ -77,8 +77,7 @@ export const cloudflareList: Formatter = {
         `  and a WAF custom rule: expression (ip.src in $${list}), action Skip, skipping all`,
         '  remaining custom rules, rate limiting and managed rules; place it first.',
         `CF_API_TOKEN=... CF_ACCOUNT_ID=... LIST_ID=... sh ${cloudflareList.fileName(input)}`,
-        '  (token permission: Account Filter Lists Edit). It replaces every item in one',
-        '  asynchronous operation; the script prints the operation id to check.',
+        '  (token: Account Filter Lists Edit) replaces every item in one operation.',
         'The list then holds exactly this file: use one list per filter (family, pool, region).',
       ],
     })

@@ -39,7 +39,7 @@ export const crowdsec: Formatter = {
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (re-run on the LAPI host)' },
   limits: {
     commentChars: 200,
-    source: 'docs.crowdsec.net: cscli allowlists import (CSV header value,expiration,comment), centralized allowlists',
+    source: 'docs.crowdsec.net: cscli allowlists import',
   },
   applyHint:
     'Allowlists apply before any decision: listed sources are neither banned nor inspected by AppSec.',

@@ -32,7 +32,7 @@ export const fail2ban: Formatter = {
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (fail2ban-client reload)' },
   limits: {
     commentChars: 200,
-    source: 'jail.conf(5): ignoreip takes IP addresses, CIDR masks or DNS hosts separated by space or comma; known/ prefix for earlier values',
+    source: 'jail.conf(5)',
   },
   applyHint:
     'ignoreip is checked before any ban: the scanners are never banned by any jail that inherits [DEFAULT].',

@@ -31,7 +31,7 @@ export const gcpCloudArmor: Formatter = {
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (delete the old rules, re-run)' },
   limits: {
     commentChars: null,
-    source: 'Cloud Armor: SecurityPolicyRuleMatcherConfig.src_ip_ranges at most 10 (compute v1 API); rules per policy are a project quota',
+    source: 'compute v1 SecurityPolicyRuleMatcherConfig',
   },
   applyHint:
     'Lowest priority number wins: give these rules smaller numbers than your deny and preconfigured WAF rules.',
@@ -47,7 +47,6 @@ export const gcpCloudArmor: Formatter = {
       apply: plan.length === 0 ? NOTHING_TO_APPLY : [
         `Creates ${plan.length} rule(s), priorities PRIORITY_BASE..+${plan.length - 1}: POLICY=... sh ${gcpCloudArmor.fileName(input)}`,
         'PRIORITY_BASE (default 1000) must leave these numbers free and below your deny rules.',
-        'Rules per policy are a quota (200 by default): check it before a large list.',
         `To update, delete the rules whose description starts with ${input.name}-${families.filter((f) => input[f].length > 0).length === 1 ? FAMILY_TAG[families.filter((f) => input[f].length > 0)[0] ?? 'ipv4'] + '-' : ''} and re-run.`,
       ],
     })

@@ -35,7 +35,7 @@ export const gcpFirewall: Formatter = {
   refresh: { productDefault: null, recommended: 'daily, or on each new serial (re-run: it updates existing rules)' },
   limits: {
     commentChars: null,
-    source: 'Google Cloud VPC firewall rules: IPv4 or IPv6 ranges per rule, not both; source ranges per rule ≤ 5 000 (VPC quotas); names RFC 1035 ≤ 63',
+    source: 'Google Cloud VPC firewall rules and quotas',
   },
   applyHint:
     'Lowest priority number wins among VPC rules: give these a smaller number than any deny rule that covers the same targets.',

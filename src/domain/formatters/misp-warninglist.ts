@@ -24,7 +24,7 @@ export const mispWarninglist: Formatter = {
   name: wordName('asv-scanners', 64, '-v4'),
   group: 'feed',
   refresh: { productDefault: null, recommended: 'daily (replace lists/<name>/list.json and update the warninglists)' },
-  limits: { commentChars: null, source: 'github.com/MISP/misp-warninglists README and schema.json (name, version, description, matching_attributes, type, list)' },
+  limits: { commentChars: null, source: 'github.com/MISP/misp-warninglists (format)' },
   applyHint:
     'Warninglists only annotate: matching attributes are flagged as known scanners, nothing is blocked or allowed.',
   headerPlacement: 'document',

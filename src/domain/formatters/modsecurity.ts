@@ -48,7 +48,7 @@ export const modsecurity: Formatter = {
   refresh: { productDefault: null, recommended: 'daily, or on each new serial; reload the web server after replacing the file' },
   limits: {
     commentChars: 200,
-    source: 'ModSecurity reference manual: @ipMatch (comma-separated IPv4/IPv6 addresses and CIDR), rule id ranges 1–99 999 for local use',
+    source: 'ModSecurity reference manual (@ipMatch, rule ids)',
   },
   applyHint:
     'Phase 1, before the CRS: include the file ahead of the OWASP CRS rules so the engine is off before any CRS rule runs.',
@@ -64,13 +64,11 @@ export const modsecurity: Formatter = {
       title,
       families,
       apply: plan.length === 0 ? NOTHING_TO_APPLY : [
-        `Save as ${path}. It must load before the OWASP CRS rules: on Debian, files in`,
-        '  /etc/modsecurity/ are included by security2.conf before the CRS; elsewhere include it',
-        '  from REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf (nginx: modsecurity_rules_file).',
+        `Save as ${path}; it must load before the OWASP CRS (Debian: /etc/modsecurity/ is`,
+        '  read first; else include it from REQUEST-900-EXCLUSION-RULES-BEFORE-CRS.conf).',
         'apache2ctl -t && systemctl reload apache2   (nginx -t && nginx -s reload)',
         `Rule ids ${FIRST_ID}-${last} (local range); change them if your rules use these ids.`,
-        'ctl:ruleEngine=Off stops ModSecurity for these sources only. For a narrower exception,',
-        '  replace it with ctl:ruleRemoveById=<ids> of the rules that block the scan.',
+        'Narrower: replace ctl:ruleEngine=Off with ctl:ruleRemoveById=<ids>.',
       ],
     })
     const body = plan.flatMap(({ part, name: tag }, i) => {

@@ -28,7 +28,7 @@ export const opnsense: Formatter = {
   },
   group: 'feed',
   refresh: { productDefault: 'the alias Refresh Frequency (days and hours)', recommended: '1 hour' },
-  limits: { commentChars: 200, source: 'OPNsense docs: Firewall > Aliases, URL Table (IPs) and URL Table in JSON format (jq path, opnsense/core #8277); names ≤ 32' },
+  limits: { commentChars: 200, source: 'OPNsense docs: Aliases (opnsense/core #8277)' },
   applyHint:
     'Rules are first match: use the alias as source of a pass rule above your block rules (quick is the default).',
   headerPlacement: 'lines',

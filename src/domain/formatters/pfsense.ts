@@ -28,7 +28,7 @@ export const pfsense: Formatter = {
   },
   group: 'feed',
   refresh: { productDefault: 'the alias Update Freq. in days (set when creating it)', recommended: '1 day' },
-  limits: { commentChars: 200, source: 'pfSense docs: Firewall Aliases, URL Table (IPs); alias names ≤ 31, letters, digits, _' },
+  limits: { commentChars: 200, source: 'pfSense docs: Firewall Aliases' },
   applyHint:
     'First match wins on pfSense interfaces: use the alias as source of a pass rule above your block rules.',
   headerPlacement: 'lines',
