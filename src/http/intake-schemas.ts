@@ -74,6 +74,16 @@ export const ReportCreatedSchema = z
   })
   .openapi('ReportCreated')
 
+export const ReportDuplicateSchema = z
+  .object({
+    ref: z.string().openapi({ example: 'R-7K3M9Q2XTV' }),
+    ours: z.boolean(),
+    status: z.string(),
+    duplicate: z.literal(true),
+    links: z.object({ status: z.string() }),
+  })
+  .openapi('ReportDuplicate')
+
 export const ReportStatusSchema = z
   .object({
     ref: z.string(),

@@ -177,7 +177,8 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
   const snippet = snippetRes.ok ? await snippetRes.text() : null
   const snippetError = snippetRes.ok ? null : (await problemDetail(snippetRes, 'No snippet is available for these filters.')).detail
   const filename = snippetFileName(format, filter)
-  const origin = feed.publicUrl ?? new URL(c.req.url).origin
+  // the request's Host must not land in a publicly cached page: a path without PUBLIC_URL
+  const origin = feed.publicUrl ?? ''
   const one = (xs: string[] | null) => (xs && xs.length === 1 ? xs[0]! : '')
   const current = { family: filter.family ?? '', pool: one(filter.pools), region: one(filter.regions), status: one(filter.statuses) }
 
