@@ -14,9 +14,11 @@ export interface RateLimits {
   reportsPerMinute: number
   reportsPerDay: number
   statusPerMinute: number
+  /** POST /v1/subscriptions per client (×10 per day). */
+  subscriptionsPerMinute: number
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30 }
+export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30, subscriptionsPerMinute: 5 }
 
 /** Structured logger; implementations must never be handed secrets or personal data. */
 export interface Logger {
@@ -67,6 +69,10 @@ export interface AppDeps {
    * Crypto's MD5 on Workers; neither is standard Web Crypto). Without it `.md5` is a 404.
    */
   md5Hex?: (bytes: Uint8Array) => Promise<string>
+  /** The promised notice period in days (NOTICE_DAYS, default 14). */
+  noticeDays?: number
+  /** Days before an effective date that subscribers get a reminder (REMINDER_DAYS, default 3). */
+  reminderDays?: number
   /** Request and rate-limit counters (Node: prom-client; absent on Workers). */
   metrics?: MetricsRecorder
   /** Called after a successful publish (the Node timer reschedules itself). */
