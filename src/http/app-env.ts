@@ -64,6 +64,11 @@ export interface AppDeps {
   rateLimiter?: RateLimiter
   /** Limits for the public write and status endpoints. */
   rateLimits?: Partial<RateLimits>
+  /**
+   * Hex MD5 for the `.md5` checksum URLs some firewalls poll (node:crypto on Node, Web
+   * Crypto's MD5 on Workers; neither is standard Web Crypto). Without it `.md5` is a 404.
+   */
+  md5Hex?: (bytes: Uint8Array) => Promise<string>
   /** The promised notice period in days (NOTICE_DAYS, default 14). */
   noticeDays?: number
   /** Days before an effective date that subscribers get a reminder (REMINDER_DAYS, default 3). */

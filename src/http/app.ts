@@ -40,6 +40,7 @@ import type { FeedContext } from './routes/feed-context.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerLookupRoutes } from './routes/lookup.js'
 import { registerRuleRoutes } from './routes/rules.js'
+import { registerChecksumRoutes } from './routes/checksums.js'
 import { registerOpenApiRoutes } from './routes/openapi.js'
 import { registerApiDocsRoutes } from './routes/api-docs.js'
 import { applyRateLimits } from './rate-limit-rules.js'
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
     publicUrl: deps.publicUrl,
     noticeDays: deps.noticeDays ?? DEFAULT_NOTICE_DAYS,
     reminderDays: deps.reminderDays ?? DEFAULT_REMINDER_DAYS,
+    md5Hex: deps.md5Hex,
   }
 
   app.use('*', requestId({ headerName: '' }))
@@ -109,6 +111,8 @@ export function createApp(deps: AppDeps) {
   // the .sig alias first: /v1/versions/{serial} would otherwise claim "1.sig" and reject it
   registerFeedSignatureRoutes(app, feed, deps.feedSigner)
   registerFeedRoutes(app, feed)
+  // before the rules: /v1/rules/{format} would otherwise take 'nftables.md5' as a format
+  registerChecksumRoutes(app, feed)
   registerRuleRoutes(app, feed)
   registerLookupRoutes(app, feed, now)
   registerAdminRangeRoutes(app, feed, now, deps.onPublished)

@@ -46,6 +46,8 @@ export function sendRendered(
     return c.body(null, 304, headers)
   }
   headers['content-type'] = rendered.contentType
+  // Set explicitly so HEAD, which has no body to measure, answers the same length as GET.
+  headers['content-length'] = String(rendered.body.byteLength)
   if (c.req.method === 'HEAD') return c.body(null, 200, headers)
   return c.body(rendered.body, 200, { ...headers, ...rendered.bodyHeaders })
 }

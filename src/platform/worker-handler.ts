@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.js'
 import { createWebhookDelivery } from '../db/webhook-sender.js'
 import { createWorkerOutboundFetch } from './outbound-fetch-worker.js'
 import { createFeedSigner, type FeedSigner } from '../domain/feed-signing.js'
-import { sha256Hex } from '../domain/sha256.js'
+import { bytesToHex, sha256Hex } from '../domain/sha256.js'
 import { createApp, type App } from '../http/app.js'
 import type { Logger } from '../http/app-env.js'
 import { createLogger } from './logger.js'
@@ -89,6 +89,8 @@ export function createWorkerHandler(deps: WorkerDeps) {
       feedMaxAge: settings.feedMaxAge,
       feedRefreshMs: settings.feedRefreshMs,
       feedSigner,
+      // Workers' Web Crypto has MD5 (non-standard) for the .md5 checksum URLs
+      md5Hex: async (bytes) => bytesToHex(new Uint8Array(await crypto.subtle.digest('MD5', bytes as Uint8Array<ArrayBuffer>))),
       // counters in Postgres through the per-request client (no Redis on Workers)
       rateLimits: settings.rateLimits,
       onPublished: (serial) => edge.notePublished(serial),

@@ -54,8 +54,13 @@ const UNDOCUMENTED: Record<string, string> = {
   'POST /desk/mail/{id}/dismiss': 'desk console form (JSON: POST /v1/admin/mail/{id}/dismiss)',
 }
 
-/** Routes Hono registers under another path shape than the document writes (none today). */
-const ALIASES: Record<string, string> = {}
+/**
+ * Routes Hono registers under another path shape than the document can express: the
+ * checksum route is one regex parameter in Hono, `{format}.{algorithm}` in the document.
+ */
+const ALIASES: Record<string, string> = {
+  'GET /v1/rules/{file}': 'GET /v1/rules/{format}.{algorithm}',
+}
 
 // the document is generated without touching the database; any query would throw here
 const noDb = new Proxy({}, { get: () => { throw new Error('the contract tests must not query the database') } }) as Kysely<Database>

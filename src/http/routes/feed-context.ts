@@ -13,4 +13,6 @@ export interface FeedContext {
   noticeDays: number
   /** Days before an effective date that subscribers are reminded (REMINDER_DAYS). */
   reminderDays: number
+  /** MD5 for the checksum URLs, when the runtime has one. */
+  md5Hex?: ((bytes: Uint8Array) => Promise<string>) | undefined
 }
