@@ -2,8 +2,9 @@
  * @module http/feed-response
  * Answers a feed request from a pre-rendered body: strong ETag, 304 on a match,
  * Last-Modified, caching headers and the serial/count headers automation checks. A 200
- * GET also carries the body's Content-Digest and signature; a 304 or HEAD answer sends no
- * body, so it carries neither (the digest describes content that is not there).
+ * GET or HEAD also carries the body's Content-Digest and signature: a HEAD answers with the
+ * headers of the GET (RFC 9530 lets its digest describe the content a GET would send), so a
+ * firewall can check a digest before downloading. A 304 carries neither.
  */
 import type { Context } from 'hono'
 import { ifNoneMatchHits } from './conditional.js'
@@ -48,6 +49,6 @@ export function sendRendered(
   headers['content-type'] = rendered.contentType
   // Set explicitly so HEAD, which has no body to measure, answers the same length as GET.
   headers['content-length'] = String(rendered.body.byteLength)
-  if (c.req.method === 'HEAD') return c.body(null, 200, headers)
+  if (c.req.method === 'HEAD') return c.body(null, 200, { ...headers, ...rendered.bodyHeaders })
   return c.body(rendered.body, 200, { ...headers, ...rendered.bodyHeaders })
 }

@@ -227,8 +227,9 @@ function answer(res: Response, request: Request, state: 'hit' | 'miss' | 'stale'
   if (state === 'stale') headers.set('x-feed-stale', STALE)
   const etag = headers.get('etag')
   const notModified = etag !== null && ifNoneMatchHits(request.headers.get('if-none-match') ?? undefined, etag)
-  // the digest and signature describe the body: an answer without one carries neither (as the app does)
-  if (notModified || request.method === 'HEAD') for (const h of BODY_SIGNATURE_HEADERS) headers.delete(h)
+  // the digest and signature describe the body: a 304 carries neither; a HEAD, like the app's,
+  // carries what the GET would (RFC 9530), so a firewall can check before downloading
+  if (notModified) for (const h of BODY_SIGNATURE_HEADERS) headers.delete(h)
   if (notModified) {
     headers.delete('content-type')
     headers.delete('content-length')
