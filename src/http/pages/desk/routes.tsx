@@ -33,7 +33,10 @@ import {
   sessionCsrfOk,
   setSessionCookie,
 } from './session.js'
-import { CasePage, DeskBar, DeskMessage, QueuePage, SignInPage, type ActionError, type QueueFilter } from './views.js'
+import { CasePage, type ActionError } from './views/case.js'
+import { QueuePage, type QueueFilter } from './views/queue.js'
+import { DeskBar, DeskMessage } from './views/shared.js'
+import { SignInPage } from './views/sign-in.js'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 const PAGE_SIZE = 50
