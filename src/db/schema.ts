@@ -97,6 +97,10 @@ export interface CasesTable {
   resolved_at: Timestamp | null
   created_at: Timestamp
   updated_at: Timestamp
+  /** what reporters are told once resolved (migrations/0006) */
+  outcome_text: ColumnType<string | null, string | null | undefined, string | null>
+  /** the settled case this one was opened after (migrations/0006) */
+  follows_case_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ReportsTable {
@@ -187,6 +191,12 @@ export interface CaseNotesTable {
   created_at: Timestamp
 }
 
+/** Which reports a reporter-visible note is addressed to (migrations/0006). */
+export interface CaseNoteRecipientsTable {
+  note_id: string
+  report_id: string
+}
+
 export interface CaseHistoryTable {
   seq: ColumnType<string, never, never>
   case_id: string
@@ -203,7 +213,13 @@ export interface ExclusionsTable {
   case_id: string | null
   created_by: string
   created_at: Timestamp
+  /** migrations/0006 */
+  source: ExclusionSource
+  expires_at: Timestamp | null
+  override_reason: string | null
 }
+
+export type ExclusionSource = 'desk' | 'api' | 'opt_out' | 'case_resolution'
 
 // --- audit trail and rate limits (migrations/0003_audit_and_limits.sql) ---------------
 
@@ -255,6 +271,7 @@ export interface Database {
   report_xarf_documents: ReportXarfDocumentsTable
   report_idempotency: ReportIdempotencyTable
   case_notes: CaseNotesTable
+  case_note_recipients: CaseNoteRecipientsTable
   case_history: CaseHistoryTable
   exclusions: ExclusionsTable
   desk_sessions: DeskSessionsTable

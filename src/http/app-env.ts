@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { TokenInfo } from '../db/token-repository.js'
+import type { ExclusionPolicy } from '../domain/exclusion-rules.js'
 import type { FeedSigner } from '../domain/feed-signing.js'
 import type { RateLimiter } from './rate-limit.js'
 
@@ -46,6 +47,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter
   /** Limits for the public write and status endpoints. */
   rateLimits?: Partial<RateLimits>
+  /** How wide an exclusion may be without an override (default /24 IPv4, /48 IPv6). */
+  exclusionPolicy?: ExclusionPolicy
   /** Called after a successful publish (the Node timer reschedules itself). */
   onPublished?: (serial: number) => void
 }

@@ -4,9 +4,10 @@
  * unkey's `zEnv`): a missing Hyperdrive binding or a bad variable answers a 500
  * problem that names it, instead of failing somewhere deep inside a query.
  */
+import type { ExclusionPolicy } from '../domain/exclusion-rules.js'
 import type { RetentionPolicy } from '../domain/privacy/retention.js'
 import type { Hyperdrive } from '@cloudflare/workers-types/index'
-import { retentionPolicy, parseConfig } from '../config.js'
+import { exclusionPolicy, retentionPolicy, parseConfig } from '../config.js'
 import { problem, problemResponse } from '../http/problem.js'
 
 /** What wrangler.toml binds. Secrets (`wrangler secret put`) arrive here as strings too. */
@@ -28,6 +29,9 @@ export interface Env {
   RATE_LIMIT_REPORTS_PER_MINUTE?: string
   RATE_LIMIT_REPORTS_PER_DAY?: string
   RATE_LIMIT_STATUS_PER_MINUTE?: string
+  /** The widest exclusion without an override (default 24 and 48). */
+  EXCLUSION_MAX_PREFIX_V4?: string
+  EXCLUSION_MAX_PREFIX_V6?: string
 }
 
 export interface WorkerSettings {
@@ -40,6 +44,7 @@ export interface WorkerSettings {
   feedSigningKey: string | undefined
   rateLimits: { reportsPerMinute: number; reportsPerDay: number; statusPerMinute: number }
   retention: RetentionPolicy
+  exclusionPolicy: ExclusionPolicy
 }
 
 export type EnvCheck =
@@ -59,6 +64,8 @@ const VARS = [
   'RETENTION_CONTACT_DAYS',
   'RETENTION_EVIDENCE_DAYS',
   'RETENTION_XARF_DAYS',
+  'EXCLUSION_MAX_PREFIX_V4',
+  'EXCLUSION_MAX_PREFIX_V6',
 ] as const
 const GENERATION = /^[A-Za-z0-9._-]{1,32}$/
 
@@ -118,6 +125,7 @@ export function checkEnv(env: unknown): EnvCheck {
         statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
       },
       retention: retentionPolicy(config),
+      exclusionPolicy: exclusionPolicy(config),
     },
   }
 }

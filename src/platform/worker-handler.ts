@@ -87,6 +87,7 @@ export function createWorkerHandler(deps: WorkerDeps) {
       feedSigner,
       // counters in Postgres through the per-request client (no Redis on Workers)
       rateLimits: settings.rateLimits,
+      exclusionPolicy: settings.exclusionPolicy,
       onPublished: (serial) => edge.notePublished(serial),
     })
     return { app, edge, log }

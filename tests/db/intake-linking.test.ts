@@ -150,9 +150,9 @@ describe('Idempotency-Key records', () => {
     const made = await report({ sourceIps: ['192.0.2.1'], from: new Date(now.getTime() - HOUR), to: now, target: '100.100.1.1' })
     await t.db.transaction().execute(async (trx) => {
       expect(await claimIdempotencyKey(trx, 'k', 'body-a', now)).toEqual({ kind: 'new' })
-      await completeIdempotencyKey(trx, 'k', made.id, { ref: made.ref, statusToken: 'rs_x', ours: true, status: 'received' })
+      await completeIdempotencyKey(trx, 'k', made.id, { ref: made.ref, sealedToken: 'sealed-x', ours: true, status: 'received' })
     })
-    expect(await claimIdempotencyKey(t.db, 'k', 'body-a', new Date(now.getTime() + HOUR))).toMatchObject({ kind: 'replay', response: { statusToken: 'rs_x' } })
+    expect(await claimIdempotencyKey(t.db, 'k', 'body-a', new Date(now.getTime() + HOUR))).toMatchObject({ kind: 'replay', response: { sealedToken: 'sealed-x' } })
     expect(await claimIdempotencyKey(t.db, 'k', 'body-b', new Date(now.getTime() + HOUR))).toEqual({ kind: 'conflict' })
     expect(await purgeExpiredIdempotencyRecords(t.db, new Date(now.getTime() + 23 * HOUR))).toBe(0)
     expect(await purgeExpiredIdempotencyRecords(t.db, new Date(now.getTime() + 24 * HOUR))).toBe(1)

@@ -6,8 +6,10 @@
 import type { HistoryRecord } from '../../../../db/case-repository.js'
 import type { DeskReport, SessionLink } from '../../../../db/report-repository.js'
 import type { SessionRecord } from '../../../../db/session-repository.js'
+import { parseCidr } from '../../../../domain/cidr.js'
+import { isWiderThanPolicy, type ExclusionPolicy } from '../../../../domain/exclusion-rules.js'
 import { dateTime, words } from '../../render.js'
-import { VERDICT_TEXT } from './shared.js'
+import { mailtoHref, VERDICT_TEXT } from './shared.js'
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml)\b)/i
 
@@ -25,27 +27,43 @@ export function historyText(h: HistoryRecord): string {
   const s = (v: unknown) => (v === null || v === undefined ? 'nobody' : words(String(v)))
   switch (h.action) {
     case 'created':
-      return 'Case opened'
+      return d.followsCaseId ? 'Case opened (new activity after a settled case)' : 'Case opened'
     case 'report_added':
       return `Report ${String(d.ref)} added`
     case 'reopened':
       return `Reopened by a new report (was ${s(d.from)})`
+    case 'new_activity_after_settled':
+      return 'New activity after this case was settled: a new report opened a linked case'
     case 'status_changed':
       return `Status ${s(d.from)} → ${s(d.to)}${d.verdict ? `, verdict ${VERDICT_TEXT[String(d.verdict)] ?? String(d.verdict)}` : ''}${d.reason ? ` (${String(d.reason)})` : ''}`
     case 'assigned':
       return `Assigned ${s(d.from)} → ${s(d.to)}`
     case 'note_added':
-      return `${d.visibility === 'reporter' ? 'Reporter-visible' : 'Internal'} note added`
+      return d.visibility === 'reporter'
+        ? `Note added for the reporters of ${Array.isArray(d.recipients) ? d.recipients.join(', ') : 'every report then in the case'}`
+        : 'Internal note added'
     case 'verdict_suggested':
       return d.to ? `Suggested verdict: ${VERDICT_TEXT[String(d.to)] ?? String(d.to)}${d.from ? ` (was ${VERDICT_TEXT[String(d.from)] ?? String(d.from)})` : ''}` : 'Suggested verdict cleared'
     case 'exclusions_added':
       return `Targets excluded from scanning: ${Array.isArray(d.targets) ? d.targets.join(', ') : ''}`
+    case 'exclusion_added':
+      return `Excluded from scanning: ${String(d.target)}`
+    case 'exclusion_removed':
+      return `Exclusion removed: ${String(d.target)}`
     default:
       return `${words(h.action)} ${JSON.stringify(d)}`
   }
 }
 
-export function ReportBlock({ r }: { r: DeskReport }) {
+function tooWide(target: string, policy: ExclusionPolicy): boolean {
+  try {
+    return isWiderThanPolicy(parseCidr(target, { allowBareAddress: true }), policy)
+  } catch {
+    return false
+  }
+}
+
+export function ReportBlock({ r, policy }: { r: DeskReport; policy: ExclusionPolicy }) {
   return (
     <article class="panel" aria-labelledby={`report-${r.ref}`} data-report={r.ref}>
       <h3 id={`report-${r.ref}`}>
@@ -66,6 +84,14 @@ export function ReportBlock({ r }: { r: DeskReport }) {
         <dt>Target</dt>
         <dd>
           <code>{r.target}</code>
+          {tooWide(r.target, policy) ? (
+            <>
+              {' '}
+              <span class="badge neutral" data-too-wide>
+                too wide to act on
+              </span>
+            </>
+          ) : null}
         </dd>
         <dt>Sources</dt>
         <dd>
@@ -79,7 +105,7 @@ export function ReportBlock({ r }: { r: DeskReport }) {
         </dd>
         <dt>Reporter</dt>
         <dd>
-          {r.contactEmail ? <a href={`mailto:${r.contactEmail}`}>{r.contactEmail}</a> : <span class="muted">no contact address</span>}
+          {r.contactEmail ? <a href={mailtoHref(r.contactEmail)}>{r.contactEmail}</a> : <span class="muted">no contact address</span>}
           {r.reporterOrg ? ` (${r.reporterOrg})` : ''}
         </dd>
         {r.xarfReportId || r.xarfType ? (

@@ -134,6 +134,14 @@ export function QueuePage({ bar, counts, cases, filter, errors, next, notice }: 
                   <a href={`/desk/cases/${k.id}`}>
                     <code>{k.scannerIp}</code> → <code>{k.targetPrefix}</code>
                   </a>
+                  {k.followsCaseId ? (
+                    <>
+                      {' '}
+                      <span class="badge awaiting_customer" data-after-settled title="A report came in after an earlier case of this scanner, block and day was settled">
+                        new activity after resolution
+                      </span>
+                    </>
+                  ) : null}
                 </td>
                 <td data-label="Day">{k.day}</td>
                 <td data-label="Status">

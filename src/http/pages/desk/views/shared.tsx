@@ -14,6 +14,15 @@ export const VERDICT_TEXT: Record<string, string> = {
   not_our_ip: 'Not our IP',
 }
 
+/**
+ * A mailto: link to exactly one address. The address is percent-encoded (keeping the @),
+ * so `?cc=`, `&bcc=`, `,` or `%` inside a stored address cannot add recipients, headers
+ * or a body.
+ */
+export function mailtoHref(address: string): string {
+  return `mailto:${encodeURIComponent(address).replace(/%40/g, '@')}`
+}
+
 export function Csrf({ token }: { token: string }) {
   return <input type="hidden" name={CSRF_FIELD} value={token} />
 }
