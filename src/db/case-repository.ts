@@ -265,7 +265,7 @@ export async function addNote(
       .execute()
   }
   await db.updateTable('cases').set({ updated_at: now }).where('id', '=', caseId).execute()
-  return { id: row.id, author: row.author, visibility: row.visibility, body: row.body, createdAt: row.created_at, recipients: note.recipients.map((r) => r.ref) }
+  return { id: row.id, author: row.author, visibility: row.visibility, body: row.body, createdAt: row.created_at, recipients: note.recipients.map((r) => r.ref).sort() }
 }
 
 /** Every note of the case, for the desk, with the refs each reporter note is addressed to. */

@@ -41,6 +41,9 @@ const UNDOCUMENTED: Record<string, string> = {
   'POST /desk/cases/{id}/notes': 'desk console form (JSON: POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'desk console form (JSON: POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'desk console form (JSON: POST /v1/admin/cases/{id}/transition)',
+  'GET /desk/exclusions': 'desk console exclusion list (JSON: GET /v1/admin/exclusions)',
+  'POST /desk/exclusions': 'desk console form (JSON: POST /v1/admin/exclusions)',
+  'POST /desk/exclusions/{id}/remove': 'desk console form (JSON: DELETE /v1/admin/exclusions/{id})',
 }
 
 /**

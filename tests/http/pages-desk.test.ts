@@ -266,7 +266,7 @@ describe('a case', () => {
     let page = await b.get(`/desk/cases/${k.id}`)
     const csrf = csrfOf(page.html)
 
-    const note = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Thanks, we are looking into it.' })
+    const note = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Thanks, we are looking into it.', reportRefs: k.ref })
     expect(note.res.status).toBe(303)
     expect(note.res.headers.get('location')).toBe(`/desk/cases/${k.id}?done=note`)
     const assign = await b.post(`/desk/cases/${k.id}/assign`, { csrf, assignee: 'Dana' })
@@ -282,7 +282,17 @@ describe('a case', () => {
     const noVerdict = await b.post(`/desk/cases/${k.id}/transition`, { csrf, to: 'resolved', verdict: '' })
     expect(noVerdict.res.status).toBe(400)
     expect(noVerdict.html).toContain('Resolving a case needs a final verdict')
-    const resolved = await b.post(`/desk/cases/${k.id}/transition`, { csrf, to: 'resolved', verdict: 'authorized_scan', reason: 'customer confirmed' })
+    const noOutcome = await b.post(`/desk/cases/${k.id}/transition`, { csrf, to: 'resolved', verdict: 'authorized_scan', outcomeTemplate: '', outcome: '' })
+    expect(noOutcome.res.status).toBe(400)
+    expect(noOutcome.html).toContain('Resolving needs the outcome its reporters will read')
+    const resolved = await b.post(`/desk/cases/${k.id}/transition`, {
+      csrf,
+      to: 'resolved',
+      verdict: 'authorized_scan',
+      reason: 'customer confirmed',
+      outcomeTemplate: 'reviewed',
+      outcome: 'We looked into it: the traffic was expected. Thank you.',
+    })
     expect(resolved.res.status).toBe(303)
 
     page = await b.get(`/desk/cases/${k.id}?done=transition`)
@@ -303,6 +313,8 @@ describe('a case', () => {
     // the reporter sees the reporter note and the final verdict
     const status = await (await h.status(k.ref, k.statusToken)).json()
     expect(status.status).toBe('resolved')
+    // the desk's own words win over the template, and only they reach the reporter
+    expect(status.outcome).toBe('We looked into it: the traffic was expected. Thank you.')
     expect(status.notes.map((n: { text: string }) => n.text)).toEqual(['Thanks, we are looking into it.'])
   })
 
@@ -311,7 +323,7 @@ describe('a case', () => {
     const b = new Browser()
     await signIn(b, h.desk)
     const csrf = csrfOf((await b.get(`/desk/cases/${k.id}`)).html)
-    const named = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Customer cust-umbrella-77 was scanning.' })
+    const named = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Customer cust-umbrella-77 was scanning.', reportRefs: k.ref })
     expect(named.res.status).toBe(400)
     expect(named.html).toMatch(/<span class="field-error" id="note-body-error">A reporter-visible note must not name the customer/)
     // the draft comes back so nothing typed is lost
