@@ -362,6 +362,36 @@ describe('assign and notes', () => {
     expect(JSON.stringify(d.history)).not.toContain('Jane')
   })
 
+  it('a reporter note reaches only the reports it is addressed to; a report joining later never reads it', async () => {
+    const a = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.111'], contactEmail: 'first@reporter-a.example' }))
+    const b = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.111'], target: '100.100.1.6' }))
+    const id = (await h.caseOf(a.ref)).case.id
+    expect((await h.admin('POST', `/v1/admin/cases/${id}/notes`, { body: 'For the first reporter: thanks for the firewall log.', visibility: 'reporter', reportRefs: [a.ref] })).status).toBe(201)
+    expect((await h.admin('POST', `/v1/admin/cases/${id}/notes`, { body: 'For both: we are on it.', visibility: 'reporter', reportRefs: [a.ref, b.ref] })).status).toBe(201)
+    // a second reporter, then a third who joins the same case later
+    const later = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.111'], target: '100.100.1.7' }))
+    expect((await h.caseOf(later.ref)).case.id).toBe(id)
+    const notesOf = async (r: { ref: string; statusToken: string }) => ((await (await h.status(r.ref, r.statusToken)).json()).notes as { text: string }[]).map((n) => n.text)
+    expect(await notesOf(a)).toEqual(['For the first reporter: thanks for the firewall log.', 'For both: we are on it.'])
+    expect(await notesOf(b)).toEqual(['For both: we are on it.'])
+    expect(await notesOf(later)).toEqual([])
+    // a reporter note must name its reports, and only reports of this case
+    const other = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.112'], target: '100.100.77.1' }))
+    for (const body of [
+      { body: 'no recipients', visibility: 'reporter' },
+      { body: 'empty recipients', visibility: 'reporter', reportRefs: [] },
+      { body: 'another case', visibility: 'reporter', reportRefs: [other.ref] },
+      { body: 'internal with recipients', visibility: 'internal', reportRefs: [a.ref] },
+    ]) {
+      const res = await h.admin('POST', `/v1/admin/cases/${id}/notes`, body)
+      expect(res.status, body.body).toBe(400)
+      expect((await res.json()).errors[0].field).toBe('reportRefs')
+    }
+    expect(await notesOf(other)).toEqual([])
+    const d = await (await h.admin('GET', `/v1/admin/cases/${id}`)).json()
+    expect(d.notes.map((n: { recipients: string[] }) => n.recipients)).toEqual([[a.ref], [a.ref, b.ref].sort()])
+  })
+
   it('refuses reporter-visible notes that name a customer, a session or an e-mail address', async () => {
     await h.putSession('sess-named-9', sessionBody(now(), { customerRef: 'cust-umbrella-5', scannerIps: ['192.0.2.120'] }))
     const r = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.120'] }))
