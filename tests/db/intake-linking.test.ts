@@ -164,7 +164,8 @@ describe('settled cases', () => {
     const actions = (await t.db.selectFrom('case_history').select('action').where('case_id', '=', settledId).orderBy('seq').execute()).map((r) => r.action)
     expect(actions).toEqual(['created', 'report_added', 'verdict_suggested', 'new_activity_after_settled'])
     // two settled cases later, a report follows the newest
-    await t.db.updateTable('cases').set({ status: 'dismissed' }).where('id', '=', later.case.id).execute()
+    // (every write here shares one clock reading; a real later case is created later)
+    await t.db.updateTable('cases').set({ status: 'dismissed', created_at: at(1) }).where('id', '=', later.case.id).execute()
     const third = await report({ sourceIps: ['192.0.2.1'], from: at(-5), to: at(-4), target: '100.100.1.11' })
     expect((await caseRow(third.case.id)).follows_case_id).toBe(later.case.id)
   })
