@@ -9,7 +9,11 @@
  */
 import { formatIp } from '../src/domain/cidr.js'
 import type { SnippetEntry, SnippetInput } from '../src/domain/formatters/formatter.js'
-import { formatters, resolveSnippetOptions } from '../src/domain/formatters/index.js'
+import {
+  NO_SNIPPET_FILTER,
+  formatters,
+  resolveSnippetOptions,
+} from '../src/domain/formatters/index.js'
 
 const RUNS = Number(process.argv[2] ?? 21)
 const PER_FAMILY = 5000
@@ -37,7 +41,10 @@ const base: SnippetInput = {
     serial: 1234,
     createdAt: '2024-05-01T12:00:00Z',
     sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+    counts: { ipv4: PER_FAMILY, ipv6: PER_FAMILY },
+    rulesUrl: 'https://scangate.example/v1/rules',
   },
+  filter: NO_SNIPPET_FILTER,
   ipv4: entries('ipv4'),
   ipv6: entries('ipv6'),
   name: '',

@@ -253,6 +253,37 @@ export interface DeskSessionsTable {
   expires_at: Timestamp
 }
 
+// --- the outbox for everything we send (migrations/0005_outbox.sql) --------------------
+
+export type OutboxStatus = 'pending' | 'sent' | 'dead'
+
+export interface OutboxTable {
+  id: Generated<string>
+  kind: string
+  destination: string
+  dedupe_key: string | null
+  payload: ColumnType<unknown, string, string>
+  personal_email: string | null
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>
+  attempts: Generated<number>
+  next_attempt_at: Timestamp
+  locked_until: Timestamp | null
+  give_up_at: Timestamp
+  last_error: string | null
+  created_at: Timestamp
+  sent_at: Timestamp | null
+}
+
+export interface OutboxAttemptsTable {
+  id: Generated<string>
+  outbox_id: string
+  attempted_at: Timestamp
+  ok: boolean
+  status_code: number | null
+  latency_ms: number
+  error: string | null
+}
+
 export interface Database {
   scanner_ranges: ScannerRangesTable
   feed_versions: FeedVersionsTable
@@ -275,6 +306,8 @@ export interface Database {
   case_history: CaseHistoryTable
   exclusions: ExclusionsTable
   desk_sessions: DeskSessionsTable
+  outbox: OutboxTable
+  outbox_attempts: OutboxAttemptsTable
 }
 
 export type ScannerRangeRow = Selectable<ScannerRangesTable>

@@ -114,8 +114,12 @@ describe('the scanner page', () => {
     expect(html).toContain(version.sha256)
     expect(html).toContain('Showing 3 of 3 ranges.')
     for (const link of ['/v1/ranges', '/v1/ranges.csv', '/v1/ranges.txt', '/v1/feed.atom']) expect(html).toContain(`href="${link}"`)
-    const snippet = await (await h.app.request('/v1/rules/nftables')).text()
+    const res2 = await h.app.request('/v1/rules/nftables')
+    const snippet = await res2.text()
     expect(html).toContain(escapeHtml(snippet))
+    // the download is named like the API's file, which is the one the apply steps use
+    expect(res2.headers.get('content-disposition')).toBe('inline; filename="asv_scanners.nft"')
+    expect(html).toContain('download="asv_scanners.nft"')
     expect(html).toContain('<option value="nftables" selected=""')
   })
 
@@ -129,8 +133,10 @@ describe('the scanner page', () => {
     expect(html).toContain('href="/v1/ranges.csv?family=ipv6"')
     // iptables serves IPv4 only: with an IPv6-only filter the API refuses, and the page says so
     const api = await h.app.request('/v1/rules/iptables?family=ipv6')
-    expect(api.status).toBe(404)
-    expect(html).toContain(escapeHtml((await api.json()).detail))
+    expect(api.status).toBe(400)
+    const detail = (await api.json()).detail
+    expect(detail).toContain('ip6tables')
+    expect(html).toContain(escapeHtml(detail))
   })
 
   it('answers a bad filter or format with 400 and a message, still showing the page', async () => {

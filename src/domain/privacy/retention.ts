@@ -2,7 +2,8 @@
  * @module domain/privacy/retention
  * How long personal data is kept. Defaults follow the privacy notice: the reporter's
  * contact until 90 days after their case is closed, evidence 180 days, raw XARF
- * documents 30 days; idempotency records (which hold a status token) one day.
+ * documents 30 days; idempotency records (which hold a status token) one day; sent or
+ * given-up outbox rows (mail holds the recipient's address) 30 days.
  */
 
 export interface RetentionPolicy {
@@ -11,6 +12,7 @@ export interface RetentionPolicy {
   xarfDays: number
   idempotencyHours: number
   rateLimitCounterHours: number
+  outboxDays: number
 }
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
@@ -19,6 +21,7 @@ export const DEFAULT_RETENTION: RetentionPolicy = {
   xarfDays: 30,
   idempotencyHours: 24,
   rateLimitCounterHours: 48,
+  outboxDays: 30,
 }
 
 export interface RetentionCutoffs {
@@ -27,6 +30,7 @@ export interface RetentionCutoffs {
   xarfBefore: Date
   idempotencyBefore: Date
   counterWindowsBefore: Date
+  outboxBefore: Date
 }
 
 const HOUR = 3_600_000
@@ -40,5 +44,6 @@ export function retentionCutoffs(policy: RetentionPolicy, now: Date): RetentionC
     xarfBefore: new Date(t - policy.xarfDays * DAY),
     idempotencyBefore: new Date(t - policy.idempotencyHours * HOUR),
     counterWindowsBefore: new Date(t - policy.rateLimitCounterHours * HOUR),
+    outboxBefore: new Date(t - policy.outboxDays * DAY),
   }
 }

@@ -10,7 +10,7 @@
  */
 import type { Context } from 'hono'
 import { DomainError } from '../../domain/errors.js'
-import { NO_FILTER, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
+import { NO_FILTER, parseFeedFilter, snippetFilterOf, type FeedFilter } from '../../domain/feed-filter.js'
 import type { FeedEntry } from '../../domain/feed-version.js'
 import { findFormatter, formatters, type Formatter } from '../../domain/formatters/index.js'
 import { PUBLISHED_STATUSES } from '../../domain/range-lifecycle.js'
@@ -86,9 +86,14 @@ function Upcoming({ rows }: { rows: Row[] }) {
   )
 }
 
-function FormatOption({ f, selected, serial }: { f: Formatter; selected: boolean; serial: number }) {
+/** The file name the snippet's own apply steps use (and the API's Content-Disposition). */
+function snippetFileName(f: Formatter, filter: FeedFilter): string {
+  return f.fileName({ name: f.name.default, filter: snippetFilterOf(filter) })
+}
+
+function FormatOption({ f, selected, filter }: { f: Formatter; selected: boolean; filter: FeedFilter }) {
   return (
-    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-filename={`scangate-${f.id}-${serial}.${f.extension}`}>
+    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-filename={snippetFileName(f, filter)}>
       {f.title}
     </option>
   )
@@ -140,7 +145,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
   const snippetRes = await callApi(app, c, snippetPath, { accept: 'text/plain' })
   const snippet = snippetRes.ok ? await snippetRes.text() : null
   const snippetError = snippetRes.ok ? null : (await problemDetail(snippetRes, 'No snippet is available for these filters.')).detail
-  const filename = `scangate-${format.id}-${version.serial}.${format.extension}`
+  const filename = snippetFileName(format, filter)
   const one = (xs: string[] | null) => (xs && xs.length === 1 ? xs[0]! : '')
   const current = { family: filter.family ?? '', pool: one(filter.pools), region: one(filter.regions), status: one(filter.statuses) }
 
@@ -312,7 +317,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
             <label for="format">Firewall or target</label>
             <select id="format" name="format">
               {formatters.map((f) => (
-                <FormatOption f={f} selected={f.id === format.id} serial={version.serial} />
+                <FormatOption f={f} selected={f.id === format.id} filter={filter} />
               ))}
             </select>
           </div>

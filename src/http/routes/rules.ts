@@ -7,7 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { DomainError } from '../../domain/errors.js'
-import { applyFeedFilter, entryComment, feedFilterKey, parseFeedFilter } from '../../domain/feed-filter.js'
+import { applyFeedFilter, entryComment, feedFilterKey, parseFeedFilter, snippetFilterOf } from '../../domain/feed-filter.js'
 import { findFormatter, formatters, maxNameLength, resolveSnippetOptions, type Formatter } from '../../domain/formatters/index.js'
 import type { AppEnv } from '../app-env.js'
 import { sendRendered } from '../feed-response.js'
@@ -92,7 +92,12 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       }
       const query = c.req.query()
       const filter = parseFeedFilter(query)
-      const opts = resolveSnippetOptions(f, { ...(query.name !== undefined ? { name: query.name } : {}), ...(query.max_entries !== undefined ? { maxEntries: query.max_entries } : {}) })
+      const opts = resolveSnippetOptions(f, {
+        family: filter.family,
+        ...(query.name !== undefined ? { name: query.name } : {}),
+        ...(query.max_entries !== undefined ? { maxEntries: query.max_entries } : {}),
+      })
+      const scope = snippetFilterOf(filter)
       const { version, stale } = await ctx.store.latest(c.get('db'))
       const base = ctx.publicUrl ?? new URL(c.req.url).origin
       const key = `rules|${f.id}|${feedFilterKey(filter)}|${opts.name}|${opts.maxEntries ?? ''}|${base}`
@@ -107,8 +112,17 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
           )
         }
         const toEntry = (e: (typeof lists.ipv4)[number]) => ({ prefix: e.prefix, comment: entryComment(e) })
+        const all = version.version.lists
         const text = f.render({
-          feed: { url: `${base}/v1/ranges`, serial: version.serial, createdAt: version.version.createdAt, sha256: version.version.sha256 },
+          feed: {
+            url: `${base}/v1/ranges`,
+            serial: version.serial,
+            createdAt: version.version.createdAt,
+            sha256: version.version.sha256,
+            counts: { ipv4: all.ipv4.length, ipv6: all.ipv6.length },
+            rulesUrl: `${base}/v1/rules`,
+          },
+          filter: scope,
           ipv4: f.families.includes('ipv4') ? lists.ipv4.map(toEntry) : [],
           ipv6: f.families.includes('ipv6') ? lists.ipv6.map(toEntry) : [],
           name: opts.name,
@@ -120,7 +134,8 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         maxAge: ctx.maxAge,
         stale,
         extraHeaders: {
-          'content-disposition': `inline; filename="scangate-${f.id}-${version.serial}.${f.extension}"`,
+          // The name the snippet's own apply steps use, so the download runs as documented.
+          'content-disposition': `inline; filename="${f.fileName({ name: opts.name, filter: scope })}"`,
           ...(await ctx.feedHeaders(version)),
         },
       })

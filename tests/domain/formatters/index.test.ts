@@ -135,6 +135,29 @@ describe('resolveSnippetOptions: name', () => {
   })
 })
 
+describe('resolveSnippetOptions: family', () => {
+  it('sends IPv6 from iptables to ip6tables and IPv4 from ip6tables to iptables', () => {
+    const e = caught(() => resolveSnippetOptions(get('iptables'), { family: 'ipv6' }))
+    expect(e.code).toBe('invalid_option')
+    expect(e.field).toBe('family')
+    expect(e.status).toBe(400)
+    expect(e.message).toBe(
+      'iptables carries IPv4 only; IPv6 rules are in the ip6tables target: /v1/rules/ip6tables',
+    )
+    expect(e.extra).toEqual({ use: '/v1/rules/ip6tables' })
+    const back = caught(() => resolveSnippetOptions(get('ip6tables'), { family: 'ipv4' }))
+    expect(back.extra).toEqual({ use: '/v1/rules/iptables' })
+  })
+
+  it('accepts every family a target carries, and no family at all', () => {
+    for (const f of formatters) {
+      for (const family of [...f.families, null, undefined]) {
+        expect(() => resolveSnippetOptions(f, { family })).not.toThrow()
+      }
+    }
+  })
+})
+
 describe('resolveSnippetOptions: max_entries', () => {
   const sg = () => get('aws-security-group')
 
