@@ -16,6 +16,7 @@ import { MAX_OUTCOME, outcomeTemplate } from '../domain/intake/outcome-templates
 import type { Verdict } from '../domain/intake/verdicts.js'
 import { appendAudit } from './audit-repository.js'
 import { addHistory, addNote, getCase, setAssignee, setStatus, type CaseRecord, type NoteRecord } from './case-repository.js'
+import { enqueueReporterNoteMails } from './mail-replies.js'
 import { listSessionLinksOfCase } from './report-repository.js'
 import type { Database } from './schema.js'
 import { loadSessions } from './session-repository.js'
@@ -115,6 +116,8 @@ export async function addCaseNote(
       }
     }
     const n = await addNote(trx, k.id, { author: actor.name, visibility: input.visibility, body, recipients }, now)
+    // reporters who wrote by e-mail get the note as an e-mail too (only those it is addressed to)
+    if (n.visibility === 'reporter') await enqueueReporterNoteMails(trx, k.id, { id: n.id, body, reportIds: recipients.map((r) => r.id) }, now)
     await addHistory(trx, k.id, now, actor.name, 'note_added', { noteId: n.id, visibility: n.visibility, ...(n.recipients.length ? { recipients: n.recipients } : {}) })
     await appendAudit(
       trx,

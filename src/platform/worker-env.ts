@@ -7,7 +7,8 @@
 import type { ExclusionPolicy } from '../domain/exclusion-rules.js'
 import type { RetentionPolicy } from '../domain/privacy/retention.js'
 import type { Hyperdrive } from '@cloudflare/workers-types/index'
-import { exclusionPolicy, retentionPolicy, parseConfig } from '../config.js'
+import { exclusionPolicy, mailIntakeSettings, retentionPolicy, parseConfig } from '../config.js'
+import type { SendEmailBinding } from './mail-sender.js'
 import { problem, problemResponse } from '../http/problem.js'
 
 /** What wrangler.toml binds. Secrets (`wrangler secret put`) arrive here as strings too. */
@@ -32,6 +33,14 @@ export interface Env {
   /** The widest exclusion without an override (default 24 and 48). */
   EXCLUSION_MAX_PREFIX_V4?: string
   EXCLUSION_MAX_PREFIX_V6?: string
+  /** [[send_email]] binding: sends the outbox's mail (acknowledgements, desk replies). */
+  SEND_EMAIL?: SendEmailBinding
+  /** From address of our mail, and the mail intake limits (see README, configuration). */
+  MAIL_FROM?: string
+  SMTP_RECIPIENTS?: string
+  MAIL_MAX_BYTES?: string
+  MAIL_ACKS_PER_SENDER_PER_DAY?: string
+  MAIL_INTAKE_PER_SENDER_PER_HOUR?: string
 }
 
 export interface WorkerSettings {
@@ -45,6 +54,13 @@ export interface WorkerSettings {
   rateLimits: { reportsPerMinute: number; reportsPerDay: number; statusPerMinute: number }
   retention: RetentionPolicy
   exclusionPolicy: ExclusionPolicy
+  mail: {
+    from: string | undefined
+    ownAddresses: string[]
+    maxBytes: number
+    acksPerSenderPerDay: number
+    intakePerSenderPerHour: number
+  }
 }
 
 export type EnvCheck =
@@ -66,6 +82,11 @@ const VARS = [
   'RETENTION_XARF_DAYS',
   'EXCLUSION_MAX_PREFIX_V4',
   'EXCLUSION_MAX_PREFIX_V6',
+  'MAIL_FROM',
+  'SMTP_RECIPIENTS',
+  'MAIL_MAX_BYTES',
+  'MAIL_ACKS_PER_SENDER_PER_DAY',
+  'MAIL_INTAKE_PER_SENDER_PER_HOUR',
 ] as const
 const GENERATION = /^[A-Za-z0-9._-]{1,32}$/
 
@@ -126,6 +147,7 @@ export function checkEnv(env: unknown): EnvCheck {
       },
       retention: retentionPolicy(config),
       exclusionPolicy: exclusionPolicy(config),
+      mail: { from: config.MAIL_FROM, ...mailIntakeSettings(config) },
     },
   }
 }

@@ -44,6 +44,10 @@ const UNDOCUMENTED: Record<string, string> = {
   'GET /desk/exclusions': 'desk console exclusion list (JSON: GET /v1/admin/exclusions)',
   'POST /desk/exclusions': 'desk console form (JSON: POST /v1/admin/exclusions)',
   'POST /desk/exclusions/{id}/remove': 'desk console form (JSON: DELETE /v1/admin/exclusions/{id})',
+  'GET /desk/mail': 'desk unparsed-mail queue (JSON: GET /v1/admin/mail)',
+  'GET /desk/mail/{id}': 'desk page of one stored mail (JSON: GET /v1/admin/mail/{id})',
+  'POST /desk/mail/{id}/report': 'desk console form (JSON: POST /v1/admin/mail/{id}/report)',
+  'POST /desk/mail/{id}/dismiss': 'desk console form (JSON: POST /v1/admin/mail/{id}/dismiss)',
 }
 
 /**

@@ -56,7 +56,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       responses: {
         200: {
           description: 'What was erased',
-          content: { 'application/json': { schema: z.object({ erasedAt: z.string(), reports: z.array(z.string()), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number() }) } },
+          content: { 'application/json': { schema: z.object({ erasedAt: z.string(), reports: z.array(z.string()), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number(), mailMessages: z.number() }) } },
         },
         ...errors(400, 401, 403),
       },
