@@ -4,6 +4,7 @@
  * Workers env) so nothing here reads the environment itself.
  */
 import { z } from 'zod'
+import type { ExclusionPolicy } from './domain/exclusion-rules.js'
 import { DEFAULT_RETENTION, type RetentionPolicy } from './domain/privacy/retention.js'
 import { checkSecurityTxtExpiry, parseSecurityContacts, type SecurityTxtConfig } from './domain/security-txt.js'
 
@@ -34,8 +35,46 @@ const ConfigSchema = z.object({
   SECURITY_TXT_LANGUAGES: z.string().max(100).default('en'),
   /** RDAP service asked for a network's abuse contact (opt-out e-mail proof); a bootstrap redirector is fine. */
   RDAP_BASE_URL: z.string().url().default('https://rdap.org'),
+  /** The widest block an exclusion may cover without an explicit override. */
+  EXCLUSION_MAX_PREFIX_V4: z.coerce.number().int().min(0).max(32).default(24),
+  EXCLUSION_MAX_PREFIX_V6: z.coerce.number().int().min(0).max(128).default(48),
+  /** Serve Prometheus metrics at GET /metrics on this port (Node; off when unset). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** How long SIGTERM waits for requests in flight before cutting connections. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Ed25519 private key (base64 PKCS#8 or PEM) that signs published versions. */
   FEED_SIGNING_KEY: z.string().optional(),
+  /** Promised notice (days) before a new range becomes active or a range retires. */
+  NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  /** Subscribers get a reminder this many days before each effective date. */
+  REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  /** A webhook failing for this many days in a row is disabled and its owner told. */
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** DNS server (host or host:port) the outbound guard resolves webhook names with; default: the system resolver. */
+  DNS_RESOLVER: z.string().max(100).optional(),
+  /** How often (ms) the Node process turns new versions into notifications and delivers due ones. */
+  NOTIFY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /** Outgoing mail (acknowledgements, desk replies): smtp://user:pass@host:587 or smtps://… */
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:/i.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  /** The From address of everything we send. */
+  MAIL_FROM: z.string().email().max(254).optional(),
+  /** Port of the SMTP listener that takes abuse mail in (off when unset). */
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_HOST: z.string().optional(),
+  /** Addresses the listener accepts mail for, comma-separated (e.g. abuse@example.com). */
+  SMTP_RECIPIENTS: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean).map((a) => a.toLowerCase()))
+    .pipe(z.array(z.string().email().max(254)).max(100))
+    .optional(),
+  /** PEM certificate and key files: the listener offers STARTTLS when both are set. */
+  SMTP_TLS_CERT: z.string().optional(),
+  SMTP_TLS_KEY: z.string().optional(),
+  /** Largest message taken in, in bytes (SMTP SIZE, the pipe, Email Routing). */
+  MAIL_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
+  MAIL_ACKS_PER_SENDER_PER_DAY: z.coerce.number().int().min(0).max(10_000).default(10),
+  MAIL_INTAKE_PER_SENDER_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(120),
 })
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>
@@ -51,6 +90,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return Object.freeze(result.data)
 }
 
+/** What the mail intake needs from the configuration (every way in uses the same). */
+export function mailIntakeSettings(config: Config) {
+  const own = [config.MAIL_FROM, ...(config.SMTP_RECIPIENTS ?? [])].filter((a): a is string => !!a).map((a) => a.toLowerCase())
+  return {
+    ownAddresses: own,
+    maxBytes: config.MAIL_MAX_BYTES,
+    acksPerSenderPerDay: config.MAIL_ACKS_PER_SENDER_PER_DAY,
+    intakePerSenderPerHour: config.MAIL_INTAKE_PER_SENDER_PER_HOUR,
+  }
+}
+
 /** The retention policy a configuration asks for. */
 export function retentionPolicy(config: Config): RetentionPolicy {
   return {
@@ -59,6 +109,11 @@ export function retentionPolicy(config: Config): RetentionPolicy {
     evidenceDays: config.RETENTION_EVIDENCE_DAYS,
     xarfDays: config.RETENTION_XARF_DAYS,
   }
+}
+
+/** The exclusion width policy a configuration asks for. */
+export function exclusionPolicy(config: Config): ExclusionPolicy {
+  return { maxPrefix: { ipv4: config.EXCLUSION_MAX_PREFIX_V4, ipv6: config.EXCLUSION_MAX_PREFIX_V6 } }
 }
 
 /**

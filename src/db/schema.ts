@@ -8,6 +8,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { CaseStatus } from '../domain/intake/case-state.js'
 import type { EvidenceHashStatus } from '../domain/intake/evidence.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
+import type { NotificationTables } from './notification-schema.js'
 
 /** timestamptz: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -25,7 +26,11 @@ export interface ScannerRangesTable {
   retire_at: Timestamp | null
   created_at: GeneratedTimestamp
   updated_at: GeneratedTimestamp
-  /** identity facts (migrations/0012); bigint reads back as a string from pg */
+  /** migrations/0008: first version that published the range (null: never published). */
+  first_published_serial: Generated<number | null>
+  /** migrations/0008: when it stopped counting (retired or withdrawn); frees its prefix. */
+  retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** identity facts (migrations/0011); bigint reads back as a string from pg */
   asn: ColumnType<string | number | null, number | null | undefined, number | null>
   rir_handle: ColumnType<string | null, string | null | undefined, string | null>
   rdns: ColumnType<string | null, string | null | undefined, string | null>
@@ -42,6 +47,8 @@ export interface FeedVersionsTable {
   note: string | null
   forced: Generated<boolean>
   published_by: string
+  /** NoticeOverride JSON when published with less than the promised notice (0010) */
+  notice_override: ColumnType<unknown, string | null | undefined, string | null>
 }
 
 export interface ApiTokensTable {
@@ -101,13 +108,17 @@ export interface CasesTable {
   resolved_at: Timestamp | null
   created_at: Timestamp
   updated_at: Timestamp
+  /** what reporters are told once resolved (migrations/0006) */
+  outcome_text: ColumnType<string | null, string | null | undefined, string | null>
+  /** the settled case this one was opened after (migrations/0006) */
+  follows_case_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ReportsTable {
   id: Generated<string>
   ref: string
   status_token_hash: string
-  channel: 'json' | 'form' | 'xarf'
+  channel: 'json' | 'form' | 'xarf' | 'email'
   category: string
   protocol: string | null
   ports: number[] | null
@@ -128,6 +139,10 @@ export interface ReportsTable {
   contact_purged_at: Timestamp | null
   evidence_purged_at: Timestamp | null
   xarf_purged_at: Timestamp | null
+  /** migrations/0007: erasure on request; SHA-256 of the XARF identity and document */
+  erased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  xarf_identity: ColumnType<string | null, string | null | undefined, string | null>
+  xarf_fingerprint: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ReportSourcesTable {
@@ -191,6 +206,12 @@ export interface CaseNotesTable {
   created_at: Timestamp
 }
 
+/** Which reports a reporter-visible note is addressed to (migrations/0006). */
+export interface CaseNoteRecipientsTable {
+  note_id: string
+  report_id: string
+}
+
 export interface CaseHistoryTable {
   seq: ColumnType<string, never, never>
   case_id: string
@@ -207,7 +228,13 @@ export interface ExclusionsTable {
   case_id: string | null
   created_by: string
   created_at: Timestamp
+  /** migrations/0006 */
+  source: ExclusionSource
+  expires_at: Timestamp | null
+  override_reason: string | null
 }
+
+export type ExclusionSource = 'desk' | 'api' | 'opt_out' | 'case_resolution'
 
 // --- audit trail and rate limits (migrations/0003_audit_and_limits.sql) ---------------
 
@@ -272,7 +299,7 @@ export interface OutboxAttemptsTable {
   error: string | null
 }
 
-// --- network owners (migrations/0012_opt_out_and_identity.sql) -------------------------
+// --- network owners (migrations/0011_opt_out_and_identity.sql) -------------------------
 
 export type OptOutStatus = 'pending' | 'verified' | 'rejected'
 
@@ -307,7 +334,35 @@ export interface ScannerPoolsTable {
   updated_at: Timestamp
 }
 
-export interface Database {
+// --- e-mail intake (migrations/0009_mail_intake.sql) ---------------------------------
+
+export type MailVia = 'pipe' | 'smtp' | 'email-routing' | 'desk'
+export type MailStatus = 'accepted' | 'unparsed' | 'converted' | 'dismissed'
+
+export interface MailMessagesTable {
+  id: Generated<string>
+  received_at: Timestamp
+  via: MailVia
+  sha256: string
+  message_id: string | null
+  size_bytes: number
+  raw: Uint8Array | null
+  sender: string | null
+  subject: string | null
+  status: MailStatus
+  reason: string | null
+  report_count: Generated<number>
+  raw_purged_at: Timestamp | null
+  parsed_at: Timestamp
+  created_at: Timestamp
+}
+
+export interface MailMessageReportsTable {
+  mail_id: string
+  report_id: string
+}
+
+export interface Database extends NotificationTables {
   scanner_ranges: ScannerRangesTable
   feed_versions: FeedVersionsTable
   api_tokens: ApiTokensTable
@@ -325,6 +380,7 @@ export interface Database {
   report_xarf_documents: ReportXarfDocumentsTable
   report_idempotency: ReportIdempotencyTable
   case_notes: CaseNotesTable
+  case_note_recipients: CaseNoteRecipientsTable
   case_history: CaseHistoryTable
   exclusions: ExclusionsTable
   desk_sessions: DeskSessionsTable
@@ -332,6 +388,8 @@ export interface Database {
   outbox_attempts: OutboxAttemptsTable
   opt_out_requests: OptOutRequestsTable
   scanner_pools: ScannerPoolsTable
+  mail_messages: MailMessagesTable
+  mail_message_reports: MailMessageReportsTable
 }
 
 export type ScannerRangeRow = Selectable<ScannerRangesTable>

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { FeedEntry, FeedLists, VersionChanges } from '../domain/feed-version.js'
+import type { NoticeOverride } from '../domain/notifications/notice-policy.js'
 import type { Database, FeedVersionRow } from './schema.js'
 
 export interface PublishedVersion {
@@ -16,6 +17,8 @@ export interface PublishedVersion {
   note: string | null
   forced: boolean
   publishedBy: string
+  /** Set when published with less notice than the policy promises (reason and what was short). */
+  noticeOverride: NoticeOverride | null
 }
 
 export type VersionHeader = Omit<PublishedVersion, 'lists'>
@@ -55,6 +58,7 @@ function toHeader(row: Omit<FeedVersionRow, 'entries'>): VersionHeader {
     note: row.note,
     forced: row.forced,
     publishedBy: row.published_by,
+    noticeOverride: row.notice_override ? parseJson<NoticeOverride>(row.notice_override) : null,
   }
 }
 
@@ -83,6 +87,7 @@ const HEADER_COLUMNS = [
   'note',
   'forced',
   'published_by',
+  'notice_override',
 ] as const
 
 /** Version headers newest first, optionally only those older than `before`. */
@@ -105,6 +110,7 @@ export interface NewVersion {
   note: string | null
   forced: boolean
   publishedBy: string
+  noticeOverride?: NoticeOverride | null
 }
 
 export async function insertVersion(db: Kysely<Database>, v: NewVersion): Promise<void> {
@@ -121,6 +127,7 @@ export async function insertVersion(db: Kysely<Database>, v: NewVersion): Promis
       note: v.note,
       forced: v.forced,
       published_by: v.publishedBy,
+      notice_override: v.noticeOverride ? JSON.stringify(v.noticeOverride) : null,
     })
     .execute()
 }
@@ -128,4 +135,39 @@ export async function insertVersion(db: Kysely<Database>, v: NewVersion): Promis
 /** Serialises publishers: serials must be gap-free and monotonic. */
 export async function lockVersions(db: Kysely<Database>): Promise<void> {
   await sql`lock table feed_versions in exclusive mode`.execute(db)
+}
+
+export interface RecentRemoval {
+  serial: number
+  effective: string
+  reason: 'retired' | 'withdrawn' | null
+  /** The entry as the version before the removal published it. */
+  entry: FeedEntry
+}
+
+/**
+ * The newest removal, in versions up to `maxSerial` created since `since`, of a published
+ * prefix containing `ip`, with the entry as last published: "was this address ours lately?"
+ * answered from published versions only.
+ */
+export async function findRecentRemoval(db: Kysely<Database>, ip: string, since: Date, maxSerial: number): Promise<RecentRemoval | null> {
+  const hit = await sql<{ serial: number; removed: unknown }>`
+    select v.serial, r.value as removed
+    from feed_versions v, jsonb_array_elements(v.changes -> 'removed') r
+    where v.created_at >= ${since} and v.serial <= ${maxSerial}
+      and (r.value ->> 'prefix')::inet >>= ${ip}::inet
+    order by v.serial desc
+    limit 1`.execute(db)
+  const row = hit.rows[0]
+  if (!row) return null
+  const removed = parseJson<{ prefix: string; effective: string; reason?: 'retired' | 'withdrawn' }>(row.removed)
+  const family = removed.prefix.includes(':') ? 'ipv6' : 'ipv4'
+  const before = await sql<{ entry: unknown }>`
+    select e.value as entry
+    from feed_versions v, jsonb_array_elements(v.entries -> ${family}::text) e
+    where v.serial = ${row.serial - 1} and e.value ->> 'prefix' = ${removed.prefix}
+    limit 1`.execute(db)
+  const entry = before.rows[0]
+  if (!entry) return null
+  return { serial: row.serial, effective: removed.effective, reason: removed.reason ?? null, entry: orderEntry(parseJson<FeedEntry>(entry.entry)) }
 }

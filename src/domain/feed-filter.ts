@@ -6,6 +6,7 @@
 import { aggregateCidrs, parseCidr, type Family } from './cidr.js'
 import { DomainError } from './errors.js'
 import type { FeedEntry, FeedLists } from './feed-version.js'
+import type { SnippetFilter } from './formatters/formatter.js'
 import { PUBLISHED_STATUSES, type PublishedStatus } from './range-lifecycle.js'
 
 export interface FeedFilter {
@@ -52,8 +53,10 @@ export function parseFeedFilter(query: Record<string, string | undefined>): Feed
   const family = query.family
   let fam: Family | null = null
   if (family !== undefined && family !== '') {
-    if (family === 'ipv4' || family === '4') fam = 'ipv4'
-    else if (family === 'ipv6' || family === '6') fam = 'ipv6'
+    // people write IPv4 / IPV6 as often as ipv4
+    const f = family.toLowerCase()
+    if (f === 'ipv4' || f === '4') fam = 'ipv4'
+    else if (f === 'ipv6' || f === '6') fam = 'ipv6'
     else throw new DomainError('invalid_option', `family must be ipv4 or ipv6, got '${family.slice(0, 32)}'`, { field: 'family' })
   }
   const agg = query.aggregate
@@ -106,6 +109,24 @@ export function applyFeedFilter(lists: FeedLists, f: FeedFilter): FilteredLists 
   const merge = (entries: FeedEntry[]) =>
     aggregateCidrs(entries.map((e) => parseCidr(e.prefix))).map((c) => ({ prefix: c.text }))
   return { aggregated: true, ipv4: merge(ipv4), ipv6: merge(ipv6) }
+}
+
+/**
+ * The pool / region / status part of a filter in query words, e.g. 'pool=a,b status=active',
+ * or null when none is set. Snippet headers show it: those filters pick a subset of both
+ * families, unlike `family`, which picks one.
+ */
+function describeSubset(f: FeedFilter): string | null {
+  const parts: string[] = []
+  if (f.pools) parts.push(`pool=${f.pools.join(',')}`)
+  if (f.regions) parts.push(`region=${f.regions.join(',')}`)
+  if (f.statuses) parts.push(`status=${f.statuses.join(',')}`)
+  return parts.length === 0 ? null : parts.join(' ')
+}
+
+/** What a snippet formatter needs to know of the filter (names, header lines). */
+export function snippetFilterOf(f: FeedFilter): SnippetFilter {
+  return { family: f.family, subset: describeSubset(f), aggregated: f.aggregate }
 }
 
 /** One-line description for comments in snippets (pool, region, label). */

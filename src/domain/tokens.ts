@@ -11,8 +11,10 @@ export const SCOPES = [
   'sessions:write',
   'reports:read',
   'reports:triage',
+  'exclusions:write',
   'privacy:admin',
   'audit:read',
+  'webhooks:write',
 ] as const
 export type Scope = (typeof SCOPES)[number]
 

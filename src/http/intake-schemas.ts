@@ -74,15 +74,23 @@ export const ReportCreatedSchema = z
   })
   .openapi('ReportCreated')
 
+export const ReportDuplicateSchema = z
+  .object({
+    ref: z.string().openapi({ example: 'R-7K3M9Q2XTV' }),
+    ours: z.boolean(),
+    status: z.string(),
+    duplicate: z.literal(true),
+    links: z.object({ status: z.string() }),
+  })
+  .openapi('ReportDuplicate')
+
 export const ReportStatusSchema = z
   .object({
     ref: z.string(),
-    status: z.enum(['received', 'investigating', 'resolved', 'closed']),
+    status: z.enum(['received', 'under_review', 'resolved', 'closed']),
     statusText: z.string(),
-    verdict: VerdictSchema,
-    verdictText: z.string(),
-    verdictFinal: z.boolean(),
-    ours: z.boolean(),
+    outcome: z.string().nullable().openapi({ description: 'What our abuse desk wrote when it resolved the case; null until then' }),
+    ours: z.boolean().openapi({ description: 'Whether any source address is one of our scanners (public, as in /v1/lookup)' }),
     receivedAt: z.string(),
     observedFrom: z.string(),
     observedTo: z.string(),
@@ -112,6 +120,8 @@ export const CaseSummarySchema = z
     resolvedAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    outcomeText: z.string().nullable().openapi({ description: 'What reporters read once the case is resolved' }),
+    followsCaseId: z.string().nullable().openapi({ description: 'The settled case this one was opened after (new activity after resolution)' }),
   })
   .openapi('CaseSummary')
 
@@ -131,6 +141,7 @@ const NoteSchema = z.object({
   visibility: z.enum(['internal', 'reporter']),
   body: z.string(),
   createdAt: z.string(),
+  recipients: z.array(z.string()).openapi({ description: 'Refs of the reports a reporter note is addressed to' }),
 })
 
 export const CaseDetailSchema = z
@@ -196,8 +207,13 @@ export const AssignInputSchema = z
 
 export const NoteInputSchema = z
   .object({
-    body: z.string().openapi({ description: '1–4000 characters' }),
-    visibility: z.enum(['internal', 'reporter']).openapi({ description: 'reporter: shown to every reporter of the case' }),
+    body: z.string().max(16000).openapi({ description: '1–4000 characters' }),
+    visibility: z.enum(['internal', 'reporter']).openapi({ description: 'reporter: shown to the reporters of the reports in reportRefs' }),
+    reportRefs: z
+      .array(z.string().max(32))
+      .max(200)
+      .optional()
+      .openapi({ description: 'Required for a reporter note: the reports (of this case) whose reporters may read it. Reports joining later do not.' }),
   })
   .strict()
   .openapi('NoteInput')
@@ -205,8 +221,10 @@ export const NoteInputSchema = z
 export const TransitionInputSchema = z
   .object({
     to: CaseStatusSchema,
-    verdict: VerdictSchema.optional().openapi({ description: 'Required when resolving' }),
-    reason: z.string().max(1000).optional(),
+    verdict: VerdictSchema.optional().openapi({ description: 'Required when resolving; desk only, never shown to reporters' }),
+    reason: z.string().max(1000).optional().openapi({ description: 'Desk only' }),
+    outcome: z.string().max(8000).optional().openapi({ description: 'When resolving: the text reporters read (1–2000 characters); or give outcomeTemplate' }),
+    outcomeTemplate: z.string().max(64).optional().openapi({ description: 'When resolving without outcome: the id of a template from GET /v1/admin/outcome-templates' }),
   })
   .strict()
   .openapi('TransitionInput')
@@ -220,11 +238,37 @@ export const ExclusionSchema = z
     id: z.string(),
     target: z.string(),
     reason: z.string(),
+    source: z.enum(['desk', 'api', 'opt_out', 'case_resolution']).openapi({ description: 'How it was made; case_resolution: by resolving a case, before exclusions became an explicit action' }),
     caseId: z.string().nullable(),
     createdBy: z.string(),
     createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    active: z.boolean().openapi({ description: 'False once expiresAt has passed: the check no longer matches it' }),
+    overrideReason: z.string().nullable().openapi({ description: 'Why a block wider than the maximum was allowed' }),
+    widerThanMaximum: z.boolean(),
   })
   .openapi('Exclusion')
+
+export const ExclusionInputSchema = z
+  .object({
+    prefix: z.string().max(100).openapi({ description: 'Address or CIDR block; at most /24 (IPv4) or /48 (IPv6) unless overridden', example: '203.0.113.7' }),
+    reason: z.string().max(500).openapi({ description: 'Why: 1–500 characters, one line, no e-mail addresses (audited)' }),
+    expiresAt: z.string().max(40).nullable().optional().openapi({ description: 'When it stops applying (ISO 8601, future); absent: until removed' }),
+    caseId: z.string().max(64).nullable().optional().openapi({ description: 'The case it comes from: the prefix must lie inside a target reported there' }),
+    override: z
+      .object({ reason: z.string().max(500) })
+      .strict()
+      .nullable()
+      .optional()
+      .openapi({ description: 'Required for a block wider than the maximum; the reason is audited' }),
+  })
+  .strict()
+  .openapi('ExclusionInput')
+
+export const ExclusionRemoveSchema = z
+  .object({ reason: z.string().max(500).optional().openapi({ description: 'Why (audited)' }) })
+  .strict()
+  .openapi('ExclusionRemove')
 
 export const ExclusionCheckSchema = z
   .object({

@@ -27,6 +27,23 @@ export function errors(...statuses: number[]) {
   return out
 }
 
+export const NoticeOverrideSchema = z
+  .object({
+    reason: z.string().max(500).openapi({ example: 'emergency: scanner host compromised' }),
+    noticeDays: z.number().int().openapi({ description: 'the notice period promised at the time' }),
+    shortfalls: z
+      .array(
+        z.object({
+          prefix: z.string().max(64),
+          kind: z.enum(['activeFrom', 'retireAt', 'removal']),
+          effective: z.string().max(40),
+          noticeDays: z.number().openapi({ description: 'notice actually given, in days' }),
+        }),
+      )
+      .max(10000),
+  })
+  .openapi('NoticeOverride', { description: 'Present when a version gave less notice than /v1/policy promises, with the reason' })
+
 export const StatusSchema = z.enum(['announced', 'active', 'retiring'])
 
 export const FeedEntrySchema = z
@@ -47,6 +64,8 @@ export const FeedDocumentSchema = z
     createdAt: z.string(),
     sha256: z.string(),
     counts: z.object({ ipv4: z.number().int(), ipv6: z.number().int() }),
+    note: z.string().max(500).optional().openapi({ description: 'the publish note, when there is one' }),
+    noticeOverride: NoticeOverrideSchema.optional(),
     aggregated: z.boolean().optional(),
     ipv4: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string() })])),
     ipv6: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string() })])),
@@ -54,7 +73,7 @@ export const FeedDocumentSchema = z
   .openapi('FeedDocument')
 
 export const FeedQuerySchema = z.object({
-  family: z.string().optional().openapi({ description: 'ipv4 or ipv6', example: 'ipv4' }),
+  family: z.string().max(16).optional().openapi({ description: 'ipv4 or ipv6 (any case; 4 and 6 work too)', example: 'ipv4' }),
   pool: z.string().optional().openapi({ description: 'comma-separated pools' }),
   region: z.string().optional().openapi({ description: 'comma-separated regions' }),
   status: z.string().optional().openapi({ description: 'comma-separated: announced, active, retiring' }),
@@ -63,7 +82,14 @@ export const FeedQuerySchema = z.object({
 
 const ChangeSchema = z.object({
   added: z.array(z.object({ prefix: z.string(), status: StatusSchema, activeFrom: z.string(), retireAt: z.string().nullable() })),
-  removed: z.array(z.object({ prefix: z.string(), previousStatus: StatusSchema, effective: z.string() })),
+  removed: z.array(
+    z.object({
+      prefix: z.string(),
+      previousStatus: StatusSchema,
+      effective: z.string(),
+      reason: z.enum(['retired', 'withdrawn']).optional().openapi({ description: 'retired on schedule, or an announcement withdrawn before use (absent in versions published before this field existed)' }),
+    }),
+  ),
   changed: z.array(z.object({ prefix: z.string(), fields: z.record(z.string(), z.object({ from: z.unknown(), to: z.unknown() })), effective: z.string() })),
 })
 
@@ -74,6 +100,8 @@ export const VersionSummarySchema = z
     sha256: z.string(),
     counts: z.object({ ipv4: z.number().int(), ipv6: z.number().int() }),
     changes: ChangeSchema,
+    note: z.string().max(500).nullable().openapi({ description: 'what the publisher said about this version' }),
+    noticeOverride: NoticeOverrideSchema.nullable(),
   })
   .openapi('VersionSummary')
 
@@ -108,9 +136,10 @@ export const RangeSchema = z
     pool: z.string(),
     region: z.string(),
     label: z.string(),
-    status: z.enum(['announced', 'active', 'retiring', 'retired']),
+    status: z.enum(['announced', 'active', 'retiring', 'retired', 'withdrawn']),
     activeFrom: z.string(),
     retireAt: z.string().nullable(),
+    firstPublishedSerial: z.number().int().nullable().openapi({ description: 'The first version that published this range; null while none did (it can then be deleted)' }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -119,7 +148,9 @@ export const RangeSchema = z
 export const PublishInputSchema = z
   .object({
     force: z.boolean().optional(),
-    note: z.string().max(500).optional(),
+    note: z.string().max(500).optional().openapi({ description: 'public: shown with the version, in Atom, /v1/changes and notifications' }),
+    reason: z.string().max(500).optional().openapi({ description: 'required with force when the version gives less than the notice period; published with it' }),
+    dryRun: z.boolean().optional().openapi({ description: 'Show the version that would be published (serial, counts, changes, any refusal) without publishing' }),
   })
   .strict()
   .openapi('PublishInput')

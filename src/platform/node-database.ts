@@ -3,16 +3,17 @@
  * Opens the database on Node: Postgres through `pg` when DATABASE_URL is set, otherwise
  * an embedded PGlite in DATA_DIR. Also applies migrations from the migrations/ folder.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest, type MigrationOutcome } from '../db/migrate.js'
 import { isDatabaseUnavailable } from '../http/error-handler.js'
 import { createPGlitePool, type PGliteLike } from '../db/pglite-pool.js'
 import type { Database } from '../db/schema.js'
 import { SqlFileMigrationProvider } from '../db/sql-file-migration-provider.js'
+import { restrictDataDir } from './data-dir.js'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
@@ -27,6 +28,16 @@ export interface OpenedDatabase {
   db: Kysely<Database>
   kind: 'postgres' | 'embedded'
   close(): Promise<void>
+  /** Embedded only: a consistent tar.gz of the data directory, taken between transactions. */
+  dump?: () => Promise<Uint8Array>
+  /** Connections in use, idle and waiting (for the metrics). */
+  poolStats(): { total: number; idle: number; waiting: number }
+}
+
+/** Where a connection string points, for the operator: user, host, port and database, never the password. */
+export function describeDatabaseUrl(url: string): string {
+  const u = new URL(url)
+  return `postgres ${u.username ? decodeURIComponent(u.username) + '@' : ''}${u.hostname}:${u.port || '5432'}${u.pathname}`
 }
 
 /**
@@ -53,7 +64,12 @@ export function openPostgres(url: string, opts: { max?: number; options?: string
   // an idle client losing its server must not crash the process; the next query reconnects
   pool.on('error', () => undefined)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) })
-  return { db, kind: 'postgres', close: () => db.destroy() }
+  return {
+    db,
+    kind: 'postgres',
+    close: () => db.destroy(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  }
 }
 
 /** After the database failed to answer, how long new work fails at once instead of waiting too. */
@@ -103,13 +119,27 @@ function guardedPool(pool: pg.Pool): PostgresPool {
 /** Embedded PGlite; `dataDir` undefined means in-memory (tests). */
 export async function openEmbedded(dataDir: string | undefined): Promise<OpenedDatabase> {
   const { PGlite } = await import('@electric-sql/pglite')
-  if (dataDir) await mkdir(dataDir, { recursive: true })
+  if (dataDir) restrictDataDir(dataDir)
   const pglite = new PGlite(dataDir)
   await pglite.waitReady
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: createPGlitePool(pglite as unknown as PGliteLike, { closeOnEnd: true }) }),
-  })
-  return { db, kind: 'embedded', close: () => db.destroy() }
+  // a fresh cluster is unpacked world-writable; files made from now on follow the umask
+  if (dataDir) restrictDataDir(dataDir)
+  const pool = createPGlitePool(pglite as unknown as PGliteLike, { closeOnEnd: true })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    kind: 'embedded',
+    close: () => db.destroy(),
+    // holding the one session means no transaction is half done; the checkpoint puts
+    // everything committed into the data files, so the copy needs no WAL replay
+    dump: () =>
+      db.connection().execute(async (conn) => {
+        await sql`checkpoint`.execute(conn)
+        const blob = await pglite.dumpDataDir('gzip')
+        return new Uint8Array(await blob.arrayBuffer())
+      }),
+    poolStats: () => ({ total: 1, idle: pool.busy() ? 0 : 1, waiting: pool.waiting() }),
+  }
 }
 
 export async function migrate(db: Kysely<Database>): Promise<MigrationOutcome> {

@@ -4,9 +4,12 @@
  * unkey's `zEnv`): a missing Hyperdrive binding or a bad variable answers a 500
  * problem that names it, instead of failing somewhere deep inside a query.
  */
+import type { ExclusionPolicy } from '../domain/exclusion-rules.js'
 import type { RetentionPolicy } from '../domain/privacy/retention.js'
+import type { SecurityTxtConfig } from '../domain/security-txt.js'
 import type { Hyperdrive } from '@cloudflare/workers-types/index'
-import { retentionPolicy, parseConfig } from '../config.js'
+import { exclusionPolicy, mailIntakeSettings, retentionPolicy, parseConfig, securityTxtConfig } from '../config.js'
+import type { SendEmailBinding } from './mail-sender.js'
 import { problem, problemResponse } from '../http/problem.js'
 
 /** What wrangler.toml binds. Secrets (`wrangler secret put`) arrive here as strings too. */
@@ -28,6 +31,17 @@ export interface Env {
   RATE_LIMIT_REPORTS_PER_MINUTE?: string
   RATE_LIMIT_REPORTS_PER_DAY?: string
   RATE_LIMIT_STATUS_PER_MINUTE?: string
+  /** The widest exclusion without an override (default 24 and 48). */
+  EXCLUSION_MAX_PREFIX_V4?: string
+  EXCLUSION_MAX_PREFIX_V6?: string
+  /** [[send_email]] binding: sends the outbox's mail (acknowledgements, desk replies). */
+  SEND_EMAIL?: SendEmailBinding
+  /** From address of our mail, and the mail intake limits (see README, configuration). */
+  MAIL_FROM?: string
+  SMTP_RECIPIENTS?: string
+  MAIL_MAX_BYTES?: string
+  MAIL_ACKS_PER_SENDER_PER_DAY?: string
+  MAIL_INTAKE_PER_SENDER_PER_HOUR?: string
 }
 
 export interface WorkerSettings {
@@ -40,6 +54,19 @@ export interface WorkerSettings {
   feedSigningKey: string | undefined
   rateLimits: { reportsPerMinute: number; reportsPerDay: number; statusPerMinute: number }
   retention: RetentionPolicy
+  noticeDays: number
+  reminderDays: number
+  webhookDisableAfterDays: number
+  exclusionPolicy: ExclusionPolicy
+  securityTxt: SecurityTxtConfig | null
+  rdapBaseUrl: string
+  mail: {
+    from: string | undefined
+    ownAddresses: string[]
+    maxBytes: number
+    acksPerSenderPerDay: number
+    intakePerSenderPerHour: number
+  }
 }
 
 export type EnvCheck =
@@ -59,6 +86,20 @@ const VARS = [
   'RETENTION_CONTACT_DAYS',
   'RETENTION_EVIDENCE_DAYS',
   'RETENTION_XARF_DAYS',
+  'NOTICE_DAYS',
+  'REMINDER_DAYS',
+  'WEBHOOK_DISABLE_AFTER_DAYS',
+  'EXCLUSION_MAX_PREFIX_V4',
+  'EXCLUSION_MAX_PREFIX_V6',
+  'MAIL_FROM',
+  'SMTP_RECIPIENTS',
+  'MAIL_MAX_BYTES',
+  'MAIL_ACKS_PER_SENDER_PER_DAY',
+  'MAIL_INTAKE_PER_SENDER_PER_HOUR',
+  'SECURITY_TXT_CONTACT',
+  'SECURITY_TXT_EXPIRES',
+  'SECURITY_TXT_LANGUAGES',
+  'RDAP_BASE_URL',
 ] as const
 const GENERATION = /^[A-Za-z0-9._-]{1,32}$/
 
@@ -101,6 +142,12 @@ export function checkEnv(env: unknown): EnvCheck {
     problems.push('variable FEED_CACHE_GENERATION must be 1-32 letters, digits, dot, dash or underscore')
   }
 
+  let securityTxt: SecurityTxtConfig | null = null
+  try {
+    securityTxt = config ? securityTxtConfig(config, new Date()) : null
+  } catch (err) {
+    problems.push(`variable ${(err instanceof Error ? err.message : String(err)).replace(/^Invalid configuration: /, '')}`)
+  }
   if (problems.length || !config) return { ok: false, problems }
   return {
     ok: true,
@@ -118,6 +165,13 @@ export function checkEnv(env: unknown): EnvCheck {
         statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
       },
       retention: retentionPolicy(config),
+      noticeDays: config.NOTICE_DAYS,
+      reminderDays: config.REMINDER_DAYS,
+      webhookDisableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+      exclusionPolicy: exclusionPolicy(config),
+      securityTxt,
+      rdapBaseUrl: config.RDAP_BASE_URL,
+      mail: { from: config.MAIL_FROM, ...mailIntakeSettings(config) },
     },
   }
 }

@@ -12,11 +12,15 @@ import type { Context, ExecutionContext } from 'hono'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { DomainError } from '../domain/errors.js'
-import { createFeedSigner } from '../domain/feed-signing.js'
-import { sha256Hex } from '../domain/sha256.js'
+import { createWebhookDelivery } from '../db/webhook-sender.js'
+import { createWorkerOutboundFetch } from './outbound-fetch-worker.js'
+import { createDohOptOutProbes } from './opt-out-probes-worker.js'
+import { createFeedSigner, type FeedSigner } from '../domain/feed-signing.js'
+import { bytesToHex, sha256Hex } from '../domain/sha256.js'
 import { createApp, type App } from '../http/app.js'
 import type { Logger } from '../http/app-env.js'
 import { createLogger } from './logger.js'
+import { createBindingMailSender, type SendEmailBinding } from './mail-sender.js'
 import { checkEnv, misconfiguredResponse, type WorkerSettings } from './worker-env.js'
 import { FeedEdgeCache, type CacheLike, type WaitUntil } from './worker-feed-cache.js'
 import { runScheduledJobs, SCHEDULED_JOBS, type ScheduledJob } from './worker-jobs.js'
@@ -45,6 +49,7 @@ interface Runtime {
   app: App
   edge: FeedEdgeCache
   log: Logger
+  feedSigner: FeedSigner | undefined
 }
 
 export function createWorkerHandler(deps: WorkerDeps) {
@@ -69,7 +74,7 @@ export function createWorkerHandler(deps: WorkerDeps) {
   async function buildRuntime(settings: WorkerSettings): Promise<Runtime> {
     const feedSigner = settings.feedSigningKey ? await createFeedSigner(settings.feedSigningKey) : undefined
     const log = createLogger(settings.logLevel, write)
-    // X-Feed-Signature and the .sig documents depend on the key: a new key, new cache entries
+    // response signatures and the signature documents depend on the key: a new key, new cache entries
     const keyId = feedSigner ? (await sha256Hex(feedSigner.publicKeyPem)).slice(0, 12) : 'unsigned'
     const edge = new FeedEdgeCache({
       cache: deps.cache(),
@@ -85,11 +90,18 @@ export function createWorkerHandler(deps: WorkerDeps) {
       feedMaxAge: settings.feedMaxAge,
       feedRefreshMs: settings.feedRefreshMs,
       feedSigner,
+      // Workers' Web Crypto has MD5 (non-standard) for the .md5 checksum URLs
+      md5Hex: async (bytes) => bytesToHex(new Uint8Array(await crypto.subtle.digest('MD5', bytes as Uint8Array<ArrayBuffer>))),
       // counters in Postgres through the per-request client (no Redis on Workers)
       rateLimits: settings.rateLimits,
+      exclusionPolicy: settings.exclusionPolicy,
       onPublished: (serial) => edge.notePublished(serial),
+      noticeDays: settings.noticeDays,
+      reminderDays: settings.reminderDays,
+      securityTxt: settings.securityTxt,
+      optOutProbes: createDohOptOutProbes({ fetch: createWorkerOutboundFetch(), rdapBaseUrl: settings.rdapBaseUrl }),
     })
-    return { app, edge, log }
+    return { app, edge, log, feedSigner }
   }
 
   /** The runtime, or the 500 that says which setting to fix. */
@@ -130,14 +142,34 @@ export function createWorkerHandler(deps: WorkerDeps) {
     })
   }
 
+  /** The outbox mail sender over the send_email binding, when there is one and MAIL_FROM. */
+  function mailSenderFor(env: unknown, settings: WorkerSettings) {
+    const binding = (env as { SEND_EMAIL?: SendEmailBinding }).SEND_EMAIL
+    return binding && typeof binding.send === 'function' && settings.mail.from ? createBindingMailSender({ binding, from: settings.mail.from }) : undefined
+  }
+
   async function scheduled(controller: { cron: string; scheduledTime: number }, env: unknown, ctx: WaitUntil): Promise<void> {
     const checked = checkEnv(env)
     if (!checked.ok) throw new Error(`worker misconfigured: ${checked.problems.join('; ')}`)
-    const { log } = await runtimeFor(checked.settings)
+    const { log, feedSigner } = await runtimeFor(checked.settings)
+    const s = checked.settings
     const db = deps.openDb(checked.connectionString)
     try {
       log.info('scheduled run', { cron: controller.cron })
-      await runScheduledJobs(deps.jobs ?? SCHEDULED_JOBS, { db, now: now(), log, retention: checked.settings.retention })
+      const mailSender = mailSenderFor(env, checked.settings)
+      await runScheduledJobs(deps.jobs ?? SCHEDULED_JOBS, {
+        db,
+        now: now(),
+        log,
+        retention: s.retention,
+        ...(mailSender ? { mailSender } : {}),
+        noticeDays: s.noticeDays,
+        notify: {
+          baseUrl: s.publicUrl ?? '',
+          reminderDays: s.reminderDays,
+          webhooks: createWebhookDelivery(db, { fetch: createWorkerOutboundFetch(), signer: feedSigner, now, disableAfterDays: s.webhookDisableAfterDays, baseUrl: s.publicUrl ?? '' }),
+        },
+      })
     } finally {
       ctx.waitUntil(db.destroy().catch(() => undefined))
     }

@@ -1,7 +1,7 @@
 /**
  * @module tests/blackbox/rules
  * Firewall snippets: the format list, one snippet per format from the latest version
- * (with ETag/304 and a filename naming the serial), and problems for bad requests.
+ * (with ETag/304 and the filename its own apply steps use), and problems for bad requests.
  */
 import { describe, expect, it } from 'vitest'
 import { api, expectProblem, latestSerial } from './support/target.js'
@@ -29,14 +29,17 @@ describe('GET /v1/rules', () => {
 })
 
 describe('GET /v1/rules/{format}', () => {
-  it('every format renders the latest version, names the serial in its filename and answers 304 to its ETag', async () => {
+  it('every format renders the latest version, names its file like its apply steps and answers 304 to its ETag', async () => {
     const serial = await latestSerial()
     for (const f of await formats()) {
       const res = await api(f.url)
       expect(res.status, f.id).toBe(200)
       expect(res.headers.get('x-feed-serial'), f.id).toBe(String(serial))
-      expect(res.headers.get('content-disposition'), f.id).toBe(`inline; filename="scangate-${f.id}-${serial}.${f.extension}"`)
-      expect((await res.text()).length, f.id).toBeGreaterThan(0)
+      const file = /^inline; filename="([A-Za-z0-9_.-]+)"$/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? ''
+      expect(file.endsWith(`.${f.extension}`), f.id).toBe(true)
+      const text = await res.text()
+      expect(text.length, f.id).toBeGreaterThan(0)
+      if (text.includes('Apply:')) expect(text.slice(text.indexOf('Apply:')), f.id).toContain(file)
       const etag = res.headers.get('etag')!
       expect(etag, f.id).toMatch(/^"[A-Za-z0-9_-]{43}"$/)
       expect((await api(f.url, { headers: { 'if-none-match': etag } })).status, f.id).toBe(304)
@@ -65,5 +68,15 @@ describe('GET /v1/rules/{format}', () => {
     expect(p.detail).toContain('nftables')
     await expectProblem(await api('/v1/rules/nftables?pool=no-such-pool'), 404, 'not_found')
     await expectProblem(await api('/v1/rules/nftables?family=ipv7'), 400, 'invalid_option')
+    const p6 = await expectProblem(await api('/v1/rules/iptables?family=ipv6'), 400, 'invalid_option')
+    expect(p6.detail).toContain('ip6tables')
+  })
+
+  it('a family-filtered snippet never mentions the other family\'s set', async () => {
+    const v4 = await (await api('/v1/rules/nftables?family=ipv4')).text()
+    expect(v4).not.toContain('_v6')
+    expect(v4).toMatch(/^# No IPv6 here \(family filter\)/m)
+    const v6 = await (await api('/v1/rules/ipset?family=ipv6')).text()
+    expect(v6).not.toContain('-v4')
   })
 })

@@ -27,6 +27,12 @@ const UNDOCUMENTED: Record<string, string> = {
   'GET /report/receipt/{ref}': 'HTML page a browser lands on after posting the report form',
   'POST /report': 'browser form post of the HTML report page (the API equivalent is POST /v1/reports)',
   // the HTML pages for people: each has a documented JSON twin under /v1
+  'GET /desk/webhooks': 'HTML desk page (JSON: GET /v1/admin/webhooks)',
+  'POST /desk/webhooks/{id}/{action}': 'browser form post of the desk (JSON: POST /v1/admin/webhooks/{id}/…)',
+  'GET /subscriptions/confirm': 'HTML page behind the confirmation link (shows a button; POST confirms)',
+  'POST /subscriptions/confirm': 'browser form post that confirms an e-mail subscription',
+  'GET /subscriptions/unsubscribe': 'HTML page behind the unsubscribe link (shows a button)',
+  'POST /subscriptions/unsubscribe': 'browser form post and RFC 8058 one-click unsubscribe target',
   'GET /assets/app.css': 'stylesheet of the HTML pages',
   'GET /assets/app.js': 'progressive enhancement script of the HTML pages',
   'GET /': 'HTML scanner-range page (JSON: GET /v1/ranges)',
@@ -41,15 +47,22 @@ const UNDOCUMENTED: Record<string, string> = {
   'POST /desk/cases/{id}/notes': 'desk console form (JSON: POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'desk console form (JSON: POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'desk console form (JSON: POST /v1/admin/cases/{id}/transition)',
+  'GET /v1/versions/{file}': 'old path /v1/versions/{serial}.sig, an alias of GET /v1/versions/{serial}/signature (as a template it is ambiguous with /v1/versions/{serial})',
+  'GET /desk/exclusions': 'desk console exclusion list (JSON: GET /v1/admin/exclusions)',
+  'POST /desk/exclusions': 'desk console form (JSON: POST /v1/admin/exclusions)',
+  'POST /desk/exclusions/{id}/remove': 'desk console form (JSON: DELETE /v1/admin/exclusions/{id})',
+  'GET /desk/mail': 'desk unparsed-mail queue (JSON: GET /v1/admin/mail)',
+  'GET /desk/mail/{id}': 'desk page of one stored mail (JSON: GET /v1/admin/mail/{id})',
+  'POST /desk/mail/{id}/report': 'desk console form (JSON: POST /v1/admin/mail/{id}/report)',
+  'POST /desk/mail/{id}/dismiss': 'desk console form (JSON: POST /v1/admin/mail/{id}/dismiss)',
 }
 
 /**
- * Routes Hono registers under another path shape than the document can express: the .sig
- * route is one regex parameter in Hono (`:file{[1-9][0-9]{0,9}\.sig}`), `{serial}.sig` in
- * the document.
+ * Routes Hono registers under another path shape than the document can express: the
+ * checksum route is one regex parameter in Hono, `{format}.{algorithm}` in the document.
  */
 const ALIASES: Record<string, string> = {
-  'GET /v1/versions/{file}': 'GET /v1/versions/{serial}.sig',
+  'GET /v1/rules/{file}': 'GET /v1/rules/{format}.{algorithm}',
 }
 
 // the document is generated without touching the database; any query would throw here

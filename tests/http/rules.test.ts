@@ -44,10 +44,54 @@ describe('GET /v1/rules/{format}', () => {
       const res = await app.request(`/v1/rules/${f.id}`)
       expect(res.status, f.id).toBe(200)
       expect(res.headers.get('x-feed-serial')).toBe('1')
-      expect(res.headers.get('content-disposition')).toBe(`inline; filename="scangate-${f.id}-1.${f.extension}"`)
       const text = await res.text()
       expect(text, f.id).toContain(doc.sha256)
     }
+  })
+
+  it('names the download like the apply steps of the snippet itself', async () => {
+    for (const query of ['', '?family=ipv4', '?family=ipv6', '?name=edge-scanners']) {
+      for (const f of formatters) {
+        const res = await app.request(`/v1/rules/${f.id}${query}`)
+        if (res.status !== 200) continue // iptables?family=ipv6 is a 400, tested below
+        const disposition = res.headers.get('content-disposition') ?? ''
+        const file = /^inline; filename="([A-Za-z0-9_.-]+)"$/.exec(disposition)?.[1]
+        expect(file, `${f.id}${query}`).toBeDefined()
+        expect(file?.endsWith(`.${f.extension}`)).toBe(true)
+        const text = await res.text()
+        if (f.headerPlacement === 'lines') {
+          const apply = text.slice(text.indexOf('Apply:'))
+          expect(apply, `${f.id}${query}`).toContain(file)
+        }
+      }
+    }
+    const nft = await app.request('/v1/rules/nftables?family=ipv4')
+    expect(nft.headers.get('content-disposition')).toBe('inline; filename="asv_scanners_v4.nft"')
+    const ipt = await app.request('/v1/rules/iptables')
+    expect(ipt.headers.get('content-disposition')).toBe('inline; filename="asv-scanners.v4"')
+  })
+
+  it('a family-filtered snippet leaves the other family alone and says what the version holds', async () => {
+    const v4 = await (await app.request('/v1/rules/nftables?family=ipv4')).text()
+    expect(v4).not.toContain('asv_scanners_v6')
+    expect(v4).toContain('flush set inet filter asv_scanners_v4')
+    expect(v4).toContain('# Version: 3 entries (2 IPv4, 1 IPv6)')
+    expect(v4).toContain('# Filter:  family=ipv4')
+    expect(v4).toContain('# In file: 2 entries (2 IPv4, 0 IPv6)')
+    expect(v4).toContain('# No IPv6 here (family filter)')
+    expect(v4).not.toContain('has no IPv6 entries')
+    const ipset = await (await app.request('/v1/rules/ipset?family=ipv4')).text()
+    expect(ipset).not.toMatch(/asv-scanners-v6/)
+    // A pool without IPv6 ranges leaves the IPv6 set alone as well.
+    const pool = await (await app.request('/v1/rules/ipset?pool=asv-external')).text()
+    expect(pool).not.toMatch(/asv-scanners-v6/)
+    expect(pool).toContain('# No IPv6 here (no IPv6 entry matches the filter)')
+    expect(pool).toContain('# Filter:  pool=asv-external')
+  })
+
+  it('iptables points to ip6tables for IPv6', async () => {
+    const text = await (await app.request('/v1/rules/iptables')).text()
+    expect(text).toMatch(/# IPv6 \(1 in this version\) is served by the ip6tables target: https?:\/\/\S+\/v1\/rules\/ip6tables/)
   })
 
   it('has ETags and answers 304; the rendering is cached per options', async () => {
@@ -82,9 +126,21 @@ describe('GET /v1/rules/{format}', () => {
     expect((await max.json()).errors[0].field).toBe('max_entries')
   })
 
-  it('never serves an empty snippet: a family the target lacks is a 404', async () => {
+  it('a family the target lacks is a 400 pointing to the target that has it', async () => {
     const res = await app.request('/v1/rules/iptables?family=ipv6')
-    expect(res.status).toBe(404)
+    expect(res.status).toBe(400)
+    const p = await res.json()
+    expect(p.code).toBe('invalid_option')
+    expect(p.errors[0].field).toBe('family')
+    expect(p.detail).toContain('ip6tables')
+    expect(p.use).toBe('/v1/rules/ip6tables')
+    const back = await app.request('/v1/rules/ip6tables?family=ipv4')
+    expect(back.status).toBe(400)
+    expect((await back.json()).use).toBe('/v1/rules/iptables')
+    expect((await app.request('/v1/rules/iptables?family=ipv4')).status).toBe(200)
+  })
+
+  it('never serves an empty snippet: a filter that matches nothing for the target is a 404', async () => {
     expect((await app.request('/v1/rules/ip6tables?pool=asv-external')).status).toBe(404)
     expect((await app.request('/v1/rules/ip6tables')).status).toBe(200)
   })

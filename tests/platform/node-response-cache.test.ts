@@ -45,7 +45,8 @@ function get(path: string, headers: Record<string, string> = {}, method = 'GET',
 }
 
 async function addAndPublish(prefix: string): Promise<void> {
-  const add = jsonBody('POST', { prefix, pool: 'asv-external', region: 'eu', activeFrom: '2026-01-01T00:00:00Z' }, token)
+  // announced a month ahead: more than the notice period, so no publish needs force
+  const add = jsonBody('POST', { prefix, pool: 'asv-external', region: 'eu', activeFrom: new Date(Date.now() + 30 * 86_400_000).toISOString() }, token)
   const res = await get('/v1/admin/ranges', add.headers as Record<string, string>, 'POST', add.body as string)
   expect(res.status, res.body).toBe(201)
   const pub = jsonBody('POST', {}, token)
@@ -132,13 +133,17 @@ describe('ResponseCache in front of the Node server', () => {
     expect(appCalls.length).toBe(calls + 1)
   })
 
-  it('keys by Host: a snippet names the origin it was asked from', async () => {
+  it('a forged Host never reaches a cached body: snippets name no origin, the Atom feed naming one is not cached', async () => {
     const a = await get('/v1/rules/iptables', { host: 'a.example.test' })
     const b = await get('/v1/rules/iptables', { host: 'b.example.test' })
-    expect(a.body).toContain('a.example.test')
-    expect(b.body).toContain('b.example.test')
-    expect(b.body).not.toContain('a.example.test')
-    expect((await get('/v1/rules/iptables', { host: 'a.example.test' })).body).toBe(a.body)
+    expect(a.body).not.toContain('a.example.test')
+    expect(b.body).toBe(a.body)
+    const atom = await get('/v1/feed.atom', { host: 'a.example.test' })
+    expect(atom.body).toContain('a.example.test')
+    const calls = appCalls.length
+    const again = await get('/v1/feed.atom', { host: 'a.example.test' })
+    expect(again.body).toBe(atom.body)
+    expect(appCalls.length).toBe(calls + 1)
   })
 
   it('never caches anything but feed answers, nor requests with If-Modified-Since or HEAD', async () => {
@@ -158,12 +163,27 @@ describe('ResponseCache in front of the Node server', () => {
   })
 
   it('stays within its entry and byte bounds, whatever query strings a client makes up', async () => {
-    for (let i = 0; i < 40; i++) await get(`/v1/ranges?family=ipv4&x=${i}`)
+    for (let i = 0; i < 40; i++) await get(`/v1/ranges?family=ipv4&pool=p${i}`)
     expect(cache.size).toBeLessThanOrEqual(8)
     expect(cache.storedBytes).toBeLessThanOrEqual(64 * 1024)
     // the newest entry survived eviction
     const calls = appCalls.length
-    await get('/v1/ranges?family=ipv4&x=39')
+    await get('/v1/ranges?family=ipv4&pool=p39')
     expect(appCalls.length).toBe(calls)
+  })
+
+  it('hits only for a request target already in normal form; others still get the right answer from the app', async () => {
+    const first = await get('/v1/ranges.txt')
+    expect(first.status).toBe(200)
+    appCalls = []
+    expect((await get('/v1/ranges.txt')).body).toBe(first.body)
+    expect(appCalls).toEqual([])
+    // the same resource spelt differently goes through the app, and is answered the same
+    const dotted = await get('/v1/./ranges.txt')
+    expect(dotted.body).toBe(first.body)
+    expect(appCalls).toEqual(['GET /v1/ranges.txt'])
+    // a different resource never borrows the cached answer
+    const filtered = await get('/v1/ranges.txt?family=ipv6')
+    expect(filtered.status).toBe(404)
   })
 })

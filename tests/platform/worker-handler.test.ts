@@ -229,7 +229,9 @@ describe('edge cache for feed documents', () => {
     await seed(w)
     expect((await call(w, '/v1/ranges.txt')).headers.get('x-feed-serial')).toBe('1')
     expect((await call(w, '/v1/ranges.txt')).headers.get('x-edge-cache')).toBe('hit')
-    const add = await call(w, '/v1/admin/ranges', asAdmin('POST', { prefix: '198.51.100.0/24', pool: 'asv-external', region: 'us-east' }))
+    // announced with the full notice period: no force needed
+    const activeFrom = new Date(clock.now().getTime() + 15 * 86_400_000).toISOString()
+    const add = await call(w, '/v1/admin/ranges', asAdmin('POST', { prefix: '198.51.100.0/24', pool: 'asv-external', region: 'us-east', activeFrom }))
     expect(add.status).toBe(201)
     expect((await call(w, '/v1/admin/publish', asAdmin('POST'))).status).toBe(201)
     const after = await call(w, '/v1/ranges.txt')
@@ -253,14 +255,29 @@ describe('edge cache for feed documents', () => {
     const { privateKey } = await generateFeedKey()
     const signed = env({ FEED_SIGNING_KEY: privateKey })
     const unsigned = await call(w, '/v1/versions/1', {}, env())
-    expect(unsigned.headers.get('x-feed-signature')).toBeNull()
+    expect(unsigned.headers.get('signature')).toBeNull()
     const res = await call(w, '/v1/versions/1', {}, signed)
     expect(res.headers.get('x-edge-cache')).toBe('miss')
-    expect(res.headers.get('x-feed-signature')).toMatch(/^[A-Za-z0-9+/]{86}==$/)
-    const sig = await call(w, '/v1/versions/1.sig', {}, signed)
-    expect(sig.status).toBe(200)
-    expect(new Uint8Array(await sig.arrayBuffer()).length).toBe(64)
-    expect((await call(w, '/v1/versions/1.sig', {}, signed)).headers.get('x-edge-cache')).toBe('hit')
+    const signature = res.headers.get('signature')
+    expect(signature).toMatch(/^sig1=:[A-Za-z0-9+/]{86}==:$/)
+    // the edge copy keeps the body's digest and signature: a HEAD gets them like a GET, a 304 none
+    const hit = await call(w, '/v1/versions/1', {}, signed)
+    expect(hit.headers.get('x-edge-cache')).toBe('hit')
+    expect(hit.headers.get('signature')).toBe(signature)
+    expect(hit.headers.get('content-digest')).toBe(res.headers.get('content-digest'))
+    const notModified = await call(w, '/v1/versions/1', { headers: { 'if-none-match': res.headers.get('etag')! } }, signed)
+    expect(notModified.status).toBe(304)
+    const head = await call(w, '/v1/versions/1', { method: 'HEAD' }, signed)
+    for (const h of ['content-digest', 'signature-input', 'signature']) {
+      expect(notModified.headers.get(h), h).toBeNull()
+      expect(head.headers.get(h), h).toBe(res.headers.get(h))
+    }
+    for (const path of ['/v1/versions/1/signature', '/v1/versions/1.sig']) {
+      const sig = await call(w, path, {}, signed)
+      expect(sig.status).toBe(200)
+      expect(new Uint8Array(await sig.arrayBuffer()).length).toBe(64)
+      expect((await call(w, path, {}, signed)).headers.get('x-edge-cache')).toBe('hit')
+    }
   })
 
   it('with FEED_REFRESH_MS below a second asks the app for the latest serial every time', async () => {
@@ -410,7 +427,7 @@ describe('retention purge job', () => {
 
   it('re-links open reports once an hour, at minute 37, and is part of every cron run', async () => {
     const { relinkJob, SCHEDULED_JOBS } = await import('../../src/platform/worker-jobs.js')
-    expect(SCHEDULED_JOBS.map((j) => j.name)).toEqual(['lifecycle-publish', 'retention-purge', 'relink-open-reports'])
+    expect(SCHEDULED_JOBS.map((j) => j.name)).toEqual(['lifecycle-publish', 'retention-purge', 'relink-open-reports', 'notify', 'outbox-mail'])
     const { openTestDb } = await import('../helpers/test-db.js')
     const t = await openTestDb()
     try {

@@ -4,6 +4,7 @@
  * firewall owners can subscribe to changes in any feed reader or chat integration.
  */
 import { LONE_SURROGATE } from '../unicode.js'
+import { describeShortfall } from '../notifications/notice-policy.js'
 import type { VersionSummary } from './feed-meta.js'
 
 export function xmlEscape(text: string): string {
@@ -22,6 +23,11 @@ function describe(v: VersionSummary): string {
   const lines = [
     `Serial ${v.serial}: ${v.counts.ipv4} IPv4 and ${v.counts.ipv6} IPv6 prefixes. SHA-256 ${v.sha256}.`,
   ]
+  if (v.note) lines.push(`Note: ${v.note}`)
+  if (v.noticeOverride) {
+    lines.push(`Published with less than our ${v.noticeOverride.noticeDays}-day notice period. Reason: ${v.noticeOverride.reason}`)
+    for (const s of v.noticeOverride.shortfalls) lines.push(`Short notice: ${describeShortfall(s)}.`)
+  }
   for (const a of v.changes.added) {
     lines.push(`Added ${a.prefix} (${a.status}, active from ${a.activeFrom}${a.retireAt ? `, retires ${a.retireAt}` : ''}).`)
   }
@@ -39,10 +45,11 @@ function title(v: VersionSummary): string {
 }
 
 /**
- * @param baseUrl absolute origin (no trailing slash) used for ids and links
+ * @param baseUrl absolute origin (no trailing slash) used for ids
  * @param versions newest first
+ * @param linkBase origin of the links; '' for links relative to the feed's own URL
  */
-export function renderFeedAtom(baseUrl: string, versions: readonly VersionSummary[]): string {
+export function renderFeedAtom(baseUrl: string, versions: readonly VersionSummary[], linkBase = baseUrl): string {
   const updated = versions[0]?.createdAt ?? new Date(0).toISOString()
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -51,15 +58,15 @@ export function renderFeedAtom(baseUrl: string, versions: readonly VersionSummar
     '  <title>Scanner source ranges</title>',
     '  <subtitle>Every published version of the scanner IP range catalogue</subtitle>',
     `  <updated>${updated}</updated>`,
-    `  <link rel="self" href="${xmlEscape(baseUrl)}/v1/feed.atom"/>`,
-    `  <link rel="alternate" type="application/json" href="${xmlEscape(baseUrl)}/v1/ranges"/>`,
+    `  <link rel="self" href="${xmlEscape(linkBase)}/v1/feed.atom"/>`,
+    `  <link rel="alternate" type="application/json" href="${xmlEscape(linkBase)}/v1/ranges"/>`,
     '  <author><name>scangate</name></author>',
   ]
   for (const v of versions) {
-    const href = `${baseUrl}/v1/versions/${v.serial}`
+    const href = `${linkBase}/v1/versions/${v.serial}`
     out.push(
       '  <entry>',
-      `    <id>${xmlEscape(href)}</id>`,
+      `    <id>${xmlEscape(`${baseUrl}/v1/versions/${v.serial}`)}</id>`,
       `    <title>${xmlEscape(title(v))}</title>`,
       `    <updated>${v.createdAt}</updated>`,
       `    <link rel="alternate" type="application/json" href="${xmlEscape(href)}"/>`,

@@ -1,11 +1,15 @@
 /**
  * @module domain/formatters/aws-prefix-list
- * AWS CLI script creating customer-managed prefix lists, one family and at most
- * max_entries (≤ 1 000, the AWS limit) prefixes per list, named `<name>-v4-<n>`. A single
- * API call takes at most 100 entries, so each list is created with the first 100 and
- * grown with modify-managed-prefix-list; both calls are asynchronous, hence the wait for
- * the list state between them. MaxEntries is the list's own size: a referencing security
- * group counts a prefix list as MaxEntries rules.
+ * AWS CLI script creating customer-managed prefix lists, one family per list, named
+ * `<name>-v4-<n>`; a family without entries gets no list. A single API call takes at most
+ * 100 entries, so each list is created with the first 100 and grown with
+ * modify-managed-prefix-list; both calls are asynchronous, hence the wait for the list
+ * state between them.
+ *
+ * Sizing: a security group that references a list counts it as MaxEntries rules, so
+ * max_entries (default 1 000, the AWS quota) caps MaxEntries. Each list holds at most
+ * ⌊max_entries × 0.8⌋ entries and gets MaxEntries = min(⌈entries × 1.25⌉, max_entries):
+ * room for a quarter more ranges before the next refresh, without resizing the list.
  */
 import {
   AWS_DESCRIPTION_RULE,
@@ -15,15 +19,26 @@ import {
   jsonArrayLines,
 } from './aws-script.js'
 import type { Formatter, SnippetEntry, SnippetFamily, SnippetInput } from './formatter.js'
-import { headerLines } from './header.js'
+import { NOTHING_TO_APPLY, headerLines } from './header.js'
 import { wordName } from './names.js'
 import { sanitizeComment } from './sanitize-comment.js'
+import { scopedFileName } from './scope.js'
 import { chunkPlan, chunkSize, chunks, count, joinLines } from './snippet-text.js'
 
 /** AddPrefixListEntries accepts at most 100 items per request (botocore ec2 model). */
 const ENTRIES_PER_CALL = 100
 const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
 const title = 'AWS managed prefix list (aws ec2 create-managed-prefix-list)'
+
+/** Entries per list: four fifths of max_entries, so MaxEntries can leave a quarter more. */
+export function prefixListFill(maxEntries: number): number {
+  return Math.max(1, Math.floor((maxEntries * 4) / 5))
+}
+
+/** MaxEntries of a list with `entries` entries: a quarter more, never above max_entries. */
+export function prefixListMaxEntries(entries: number, maxEntries: number): number {
+  return Math.min(maxEntries, Math.ceil((entries * 5) / 4))
+}
 
 const WAIT_FUNCTION = [
   '# Creating and modifying a prefix list is asynchronous; wait until the change is done.',
@@ -52,6 +67,7 @@ function listCommands(
   family: SnippetFamily,
   list: string,
   part: SnippetEntry[],
+  maxEntries: number,
 ): string[] {
   const calls = chunks(part, ENTRIES_PER_CALL)
   const lines = [
@@ -64,7 +80,7 @@ function listCommands(
     if (i === 0) {
       const head =
         `{"PrefixListName": "${list}", "AddressFamily": "${family === 'ipv4' ? 'IPv4' : 'IPv6'}", ` +
-        `"MaxEntries": ${part.length}, "Entries": [`
+        `"MaxEntries": ${prefixListMaxEntries(part.length, maxEntries)}, "Entries": [`
       lines.push(
         ...heredoc(file, [head, ...items, ']}']),
         'pl=$(aws ec2 create-managed-prefix-list --query PrefixList.PrefixListId --output text \\',
@@ -96,24 +112,32 @@ export const awsPrefixList: Formatter = {
   applyHint:
     'Prefix lists only allow where referenced: use them as the source of security group or network ACL rules.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh'),
+  objectNames: (input, family) =>
+    chunkPlan(awsPrefixList, input, [family], prefixListFill(chunkSize(awsPrefixList, input))).map(
+      (p) => p.name,
+    ),
   render(input: SnippetInput): string {
-    const size = chunkSize(awsPrefixList, input)
-    const plan = chunkPlan(awsPrefixList, input, families)
+    const max = chunkSize(awsPrefixList, input)
+    const fill = prefixListFill(max)
+    const plan = chunkPlan(awsPrefixList, input, families, fill)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
+      apply:
         plan.length === 0
-          ? 'Nothing to create: this version has no entries.'
-          : `Creates ${plan.length} prefix list(s) of at most ${size} entries: sh ${input.name}.sh`,
-        'A security group rule that references a list counts as its MaxEntries rules',
-        '  (60 per group by default): use max_entries=60 for lists that fit a default group.',
-        'This creates new lists; to update one, diff with get-managed-prefix-list-entries',
-        '  and apply the change with modify-managed-prefix-list.',
-      ],
+          ? NOTHING_TO_APPLY
+          : [
+              `sh ${awsPrefixList.fileName(input)} creates ${count(plan.length, 'prefix list', 'prefix lists')} of at most ${fill} entries,`,
+              `  each with MaxEntries = entries x 1.25 rounded up, at most max_entries (${max}).`,
+              'A security group rule that references a list counts as its MaxEntries rules',
+              '  (60 per group by default): use max_entries=60 for lists that fit a default group.',
+              'This creates new lists; to update one, diff with get-managed-prefix-list-entries',
+              '  and apply the change with modify-managed-prefix-list.',
+            ],
     })
-    const body = plan.flatMap((p) => listCommands(input, p.family, p.name, p.part))
+    const body = plan.flatMap((p) => listCommands(input, p.family, p.name, p.part, max))
     const wait = plan.length > 0 ? ['', ...WAIT_FUNCTION] : []
     return joinLines(['#!/bin/sh', ...header, ...SCRIPT_START, ...wait, ...body])
   },

@@ -4,7 +4,9 @@
  * 60 inbound rules per family by default (the quota can be raised to 1 000), so the list
  * is split: group `<name>-<n>` gets the n-th block of IPv4 and the n-th block of IPv6
  * prefixes, each at most max_entries long. Group ids come from SG_1, SG_2, … so the script
- * never guesses which group to change.
+ * never guesses which group to change. A group holds both families, so under a family
+ * filter the groups are `<name>-v4-<n>` / `<name>-v6-<n>` (scope.ts): revoking and
+ * re-adding one family's rules never touches a group the other family's script filled.
  */
 import {
   AWS_DESCRIPTION_RULE,
@@ -14,9 +16,10 @@ import {
   jsonArrayLines,
 } from './aws-script.js'
 import type { Formatter, SnippetEntry, SnippetFamily, SnippetInput } from './formatter.js'
-import { headerLines } from './header.js'
+import { NOTHING_TO_APPLY, headerLines } from './header.js'
 import { wordName } from './names.js'
 import { sanitizeComment } from './sanitize-comment.js'
+import { scopedFileName, scopedName } from './scope.js'
 import { chunkName, chunkSize, chunks, count, joinLines } from './snippet-text.js'
 
 const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
@@ -51,6 +54,14 @@ function body(name: string, v4: SnippetEntry[], v6: SnippetEntry[]): string[] {
   return ['{', '  "IpPermissions": [', ...permission, '    }', '  ]', '}']
 }
 
+/** `<name>-<n>` (`<name>-v4-<n>` under a family filter), one per chunk of either family. */
+function groupNames(input: SnippetInput): string[] {
+  const size = chunkSize(awsSecurityGroup, input)
+  const n = Math.max(chunks(input.ipv4, size).length, chunks(input.ipv6, size).length)
+  const base = scopedName(input, families)
+  return Array.from({ length: n }, (_, i) => chunkName(base, i))
+}
+
 export const awsSecurityGroup: Formatter = {
   id: 'aws-security-group',
   title,
@@ -59,7 +70,7 @@ export const awsSecurityGroup: Formatter = {
   separateFamilies: true,
   validator: 'botocore validate_parameters (ec2 AuthorizeSecurityGroupIngress)',
   families,
-  name: wordName('asv-scanners', 255),
+  name: wordName('asv-scanners', 255, '-v4'),
   maxEntries: {
     default: 60,
     max: 1000,
@@ -69,26 +80,30 @@ export const awsSecurityGroup: Formatter = {
   applyHint:
     'Security groups only allow, so order does not matter: attach the groups to the instances or load balancers being scanned.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh'),
+  objectNames: (input) => groupNames(input),
   render(input: SnippetInput): string {
     const size = chunkSize(awsSecurityGroup, input)
     const v4 = chunks(input.ipv4, size)
     const v6 = chunks(input.ipv6, size)
-    const groupCount = Math.max(v4.length, v6.length)
-    const groups = Array.from({ length: groupCount }, (_, i) => chunkName(input.name, i))
+    const groups = groupNames(input)
+    const groupCount = groups.length
     const named = groupCount > 3 ? `${groups[0]} ... ${groups[groupCount - 1]}` : groups.join(', ')
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
+      apply:
         groupCount === 0
-          ? 'Nothing to add: this version has no entries.'
-          : `Needs ${groupCount} security group(s), ${named}, at most ${size} rules per family each.`,
-        `Export their ids as SG_1, SG_2, ... then run: sh ${input.name}.sh`,
-        'Re-running fails with InvalidPermission.Duplicate for rules that already exist;',
-        '  to refresh a group, revoke its old rules first (aws ec2 revoke-security-group-ingress).',
-      ],
+          ? NOTHING_TO_APPLY
+          : [
+              `Needs ${groupCount} security group(s), ${named}, at most ${size} rules per family each.`,
+              `Export their ids as SG_1, SG_2, ... then run: sh ${awsSecurityGroup.fileName(input)}`,
+              'Re-running fails with InvalidPermission.Duplicate for rules that already exist;',
+              '  to refresh a group, revoke its old rules first (aws ec2 revoke-security-group-ingress).',
+            ],
     })
+    if (groupCount === 0) return joinLines(['#!/bin/sh', ...header])
     const lines = ['#!/bin/sh', ...header, ...SCRIPT_START]
     for (let i = 0; i < groupCount; i++) {
       const group = groups[i] ?? ''

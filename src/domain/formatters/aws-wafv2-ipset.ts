@@ -3,12 +3,14 @@
  * AWS CLI script creating WAFv2 IP sets, one per family and chunk of at most max_entries
  * (≤ 10 000, the per-IPSet limit) addresses, named `<name>-v4-<n>`. Scope defaults to
  * REGIONAL; WAF_SCOPE=CLOUDFRONT (in us-east-1) overrides it, because a value given on
- * the command line wins over the JSON input. IP sets hold no per-address comments.
+ * the command line wins over the JSON input. IP sets hold no per-address comments. A
+ * family without entries gets no set (scope.ts).
  */
 import { SCRIPT_START, heredoc, jsonArrayLines } from './aws-script.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
-import { headerLines } from './header.js'
+import { NOTHING_TO_APPLY, headerLines } from './header.js'
 import { wordName } from './names.js'
+import { scopedFileName } from './scope.js'
 import { chunkPlan, count, joinLines } from './snippet-text.js'
 
 const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
@@ -28,19 +30,22 @@ export const awsWafv2Ipset: Formatter = {
   applyHint:
     'WAF rules run in priority order: reference the sets from an Allow rule with a lower priority number than your blocking rules.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'sh'),
+  objectNames: (input, family) => chunkPlan(awsWafv2Ipset, input, [family]).map((p) => p.name),
   render(input: SnippetInput): string {
     const plan = chunkPlan(awsWafv2Ipset, input, families)
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
+      apply:
         plan.length === 0
-          ? 'Nothing to create: this version has no entries.'
-          : `Creates ${plan.length} IP set(s): sh ${input.name}.sh   (WAF_SCOPE=CLOUDFRONT for CloudFront)`,
-        'create-ip-set fails if the set exists; to update one, get-ip-set for its LockToken',
-        '  and run update-ip-set with the same Addresses (it replaces the list atomically).',
-      ],
+          ? NOTHING_TO_APPLY
+          : [
+              `Creates ${plan.length} IP set(s): sh ${awsWafv2Ipset.fileName(input)}   (WAF_SCOPE=CLOUDFRONT for CloudFront)`,
+              'create-ip-set fails if the set exists; to update one, get-ip-set for its LockToken',
+              '  and run update-ip-set with the same Addresses (it replaces the list atomically).',
+            ],
     })
     const body = plan.flatMap(({ family, part, name: set }) => {
       const file = `${set}.json`

@@ -4,12 +4,14 @@
  * address group per family (`addrgrp` / `addrgrp6`). `set member` replaces the group's
  * member list, so prefixes that left the feed drop out of the group on re-run (their
  * address objects stay, unused). Members are set in batches: the first line replaces the
- * list, the rest `append`, which keeps every CLI line short.
+ * list, the rest `append`, which keeps every CLI line short. Only the objects of families
+ * the file has entries of are mentioned (scope.ts); FortiOS refuses an empty group anyway.
  */
 import type { Formatter, SnippetEntry, SnippetFamily, SnippetInput } from './formatter.js'
-import { headerLines } from './header.js'
+import { NOTHING_TO_APPLY, headerLines } from './header.js'
 import { wordName } from './names.js'
 import { sanitizeComment } from './sanitize-comment.js'
+import { carriedFamilies, scopedFileName } from './scope.js'
 import { FAMILY_TAG, chunks, ipv4WithNetmask, joinLines } from './snippet-text.js'
 
 /** FortiOS 7.2 keeps comments up to 255 characters; '?' opens help when pasted. */
@@ -40,8 +42,12 @@ function addresses(input: SnippetInput, family: SnippetFamily, entries: SnippetE
   return lines
 }
 
+function groupName(input: SnippetInput, family: SnippetFamily): string {
+  return `${input.name}-${FAMILY_TAG[family]}`
+}
+
 function group(input: SnippetInput, family: SnippetFamily, entries: SnippetEntry[]): string[] {
-  const name = `${input.name}-${FAMILY_TAG[family]}`
+  const name = groupName(input, family)
   const batches = chunks(entries, MEMBERS_PER_LINE).map((batch, i) => {
     const members = batch.map((e) => `"${addressName(input.name, e.prefix)}"`).join(' ')
     return `        ${i === 0 ? 'set' : 'append'} member ${members}`
@@ -57,11 +63,6 @@ function group(input: SnippetInput, family: SnippetFamily, entries: SnippetEntry
 
 function familySection(input: SnippetInput, family: SnippetFamily): string[] {
   const entries = input[family]
-  // FortiOS refuses an address group without members; keep the device's group as it is.
-  if (entries.length === 0) {
-    const label = family === 'ipv4' ? 'IPv4' : 'IPv6'
-    return [`# No ${label} entries: leave ${input.name}-${FAMILY_TAG[family]} unchanged.`]
-  }
   return [...addresses(input, family, entries), ...group(input, family, entries)]
 }
 
@@ -78,19 +79,31 @@ export const fortios: Formatter = {
   applyHint:
     'First match wins: use the groups as source in an accept policy moved above your deny policies.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'conf'),
+  objectNames: (input, family) => [
+    groupName(input, family),
+    ...input[family].map((e) => addressName(input.name, e.prefix)),
+  ],
   render(input: SnippetInput): string {
+    const carried = carriedFamilies(input, families)
+    const uses = carried.map(
+      (f) => `${groupName(input, f)} as ${f === 'ipv4' ? 'srcaddr' : 'srcaddr6'}`,
+    )
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
       forbidden: /[?]/g,
-      apply: [
-        'Paste into the CLI (or run as a CLI script). Once, use the groups',
-        `  ${input.name}-v4 and ${input.name}-v6 as srcaddr / srcaddr6 of an accept policy`,
-        '  and move that policy above your deny policies.',
-        'Re-running is safe: set member replaces each group member list.',
-      ],
+      apply:
+        carried.length === 0
+          ? NOTHING_TO_APPLY
+          : [
+              `Paste ${fortios.fileName(input)} into the CLI (or run it as a CLI script). Once, use`,
+              `  ${uses.join(' and ')} of an accept policy`,
+              '  and move that policy above your deny policies.',
+              'Re-running is safe: set member replaces each group member list.',
+            ],
     })
-    return joinLines([...header, ...familySection(input, 'ipv4'), ...familySection(input, 'ipv6')])
+    return joinLines([...header, ...carried.flatMap((f) => familySection(input, f))])
   },
 }

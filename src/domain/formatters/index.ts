@@ -3,6 +3,9 @@
  * The registry of firewall targets and the validation of the per-request options
  * (`name`, `max_entries`) that every formatter relies on.
  *
+ * family policy: a single-family target (iptables, ip6tables) asked for the other family
+ * is a 400 naming the target that serves it, never an empty or silently wrong snippet.
+ *
  * max_entries policy: it is accepted only by targets with a hard per-object limit
  * (`maxEntries` set); for any other target it is rejected with a 400 rather than ignored,
  * so nobody believes a list was split when it was not. When a limited target gets no
@@ -17,7 +20,7 @@ import { ciscoAsa } from './cisco-asa.js'
 import { ciscoIos } from './cisco-ios.js'
 import { firewalld } from './firewalld.js'
 import { fortios } from './fortios.js'
-import type { Formatter, SnippetInput } from './formatter.js'
+import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { haproxy } from './haproxy.js'
 import { ip6tables } from './ip6tables.js'
 import { ipset } from './ipset.js'
@@ -32,17 +35,43 @@ import { pf } from './pf.js'
 import { pfTable } from './pf-table.js'
 import { ufw } from './ufw.js'
 import { windowsPowershell } from './windows-powershell.js'
+import { azureFrontdoorWaf } from './azure-frontdoor-waf.js'
+import { azureNsg } from './azure-nsg.js'
+import { caddy } from './caddy.js'
+import { checkpointGdc } from './checkpoint-gdc.js'
+import { ciscoFmcFeed } from './cisco-fmc-feed.js'
+import { cloudflareList } from './cloudflare-list.js'
+import { crowdsec } from './crowdsec.js'
+import { fail2ban } from './fail2ban.js'
+import { gcpCloudArmor } from './gcp-cloud-armor.js'
+import { gcpFirewall } from './gcp-firewall.js'
+import { checkInputLimits, checkOutputSize } from './limits.js'
+import { mispWarninglist } from './misp-warninglist.js'
+import { modsecurity } from './modsecurity.js'
+import { opnsense } from './opnsense.js'
+import { pfsense } from './pfsense.js'
+import { traefik } from './traefik.js'
 
-export type { Formatter, SnippetEntry, SnippetInput } from './formatter.js'
+export type { Formatter, SnippetEntry, SnippetFamily, SnippetInput } from './formatter.js'
+export { NO_SNIPPET_FILTER } from './formatter.js'
 
 /**
- * Formatters write the name verbatim, so the registry re-checks it on every render: a
- * caller that skipped resolveSnippetOptions gets a 400 instead of an injectable snippet.
+ * Formatters write the name verbatim, so the registry re-checks it on every render (and
+ * for the download's file name, which goes into a header): a caller that skipped
+ * resolveSnippetOptions gets a 400 instead of an injectable snippet. The target's limits are
+ * checked here too, so no formatter can forget them.
  */
 function guarded(f: Formatter): Formatter {
   return Object.freeze({
     ...f,
-    render: (input: SnippetInput) => f.render({ ...input, name: checkName(f, input.name) }),
+    fileName: (input: Pick<SnippetInput, 'name' | 'filter'>) =>
+      f.fileName({ ...input, name: checkName(f, input.name) }),
+    render: (input: SnippetInput) => {
+      checkInputLimits(f, input)
+      const out = f.render({ ...input, name: checkName(f, input.name) })
+      checkOutputSize(f, out)
+      return out
+    },
   })
 }
 
@@ -70,6 +99,21 @@ export const formatters: readonly Formatter[] = Object.freeze(
     apache,
     haproxy,
     kubernetes,
+    modsecurity,
+    cloudflareList,
+    azureFrontdoorWaf,
+    gcpCloudArmor,
+    azureNsg,
+    gcpFirewall,
+    fail2ban,
+    crowdsec,
+    caddy,
+    traefik,
+    checkpointGdc,
+    ciscoFmcFeed,
+    mispWarninglist,
+    opnsense,
+    pfsense,
   ].map(guarded),
 )
 
@@ -135,14 +179,31 @@ function checkMaxEntries(f: Formatter, raw: string | number | undefined): number
   return value
 }
 
+const FAMILY_WORD: Record<SnippetFamily, string> = { ipv4: 'IPv4', ipv6: 'IPv6' }
+
+function checkFamily(f: Formatter, family: SnippetFamily | null | undefined): void {
+  if (!family || f.families.includes(family)) return
+  const sibling = f.siblings?.[family]
+  const where = sibling
+    ? `; ${FAMILY_WORD[family]} rules are in the ${sibling} target: /v1/rules/${sibling}`
+    : ''
+  throw new DomainError(
+    'invalid_option',
+    `${f.id} carries ${f.families.map((x) => FAMILY_WORD[x]).join(' and ')} only${where}`,
+    { field: 'family', ...(sibling ? { extra: { use: `/v1/rules/${sibling}` } } : {}) },
+  )
+}
+
 /**
- * Validates the caller's options for one target and fills in defaults.
- * Throws DomainError 'invalid_name' (field 'name') or 'invalid_option' (field 'max_entries').
+ * Validates the caller's options for one target and fills in defaults. Throws DomainError
+ * 'invalid_name' (field 'name') or 'invalid_option' (field 'max_entries', or 'family' when
+ * the target does not carry the requested family).
  * @example resolveSnippetOptions(findFormatter('ipset')!, { name: 'scan' }) // { name: 'scan', maxEntries: undefined }
  */
 export function resolveSnippetOptions(
   f: Formatter,
-  raw: { name?: string; maxEntries?: string | number },
+  raw: { name?: string; maxEntries?: string | number; family?: SnippetFamily | null },
 ): { name: string; maxEntries: number | undefined } {
+  checkFamily(f, raw.family)
   return { name: checkName(f, raw.name), maxEntries: checkMaxEntries(f, raw.maxEntries) }
 }

@@ -4,11 +4,14 @@
  * contents go into `<set>-new`, which is swapped with the live set and destroyed, so an
  * iptables rule that references the set never sees it half-filled and re-runs are safe.
  * `-exist` on the creates makes the first run and a run after an interrupted one work too.
+ * A family without entries in the file gets no lines at all: swapping in an empty set
+ * would lock that family's scanners out (see scope.ts).
  */
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
-import { headerLines } from './header.js'
+import { NOTHING_TO_APPLY, headerLines } from './header.js'
 import { wordName } from './names.js'
 import { QUOTES, sanitizeComment } from './sanitize-comment.js'
+import { carriedFamilies, scopedFileName } from './scope.js'
 import { FAMILY_TAG, joinLines } from './snippet-text.js'
 
 const COMMENT_RULE = { maxBytes: 255, asciiOnly: true, forbidden: QUOTES }
@@ -17,8 +20,12 @@ const DEFAULT_MAXELEM = 65536
 const families: readonly SnippetFamily[] = ['ipv4', 'ipv6']
 const title = 'ipset (ipset restore)'
 
+function setName(input: SnippetInput, family: SnippetFamily): string {
+  return `${input.name}-${FAMILY_TAG[family]}`
+}
+
 function setBlock(input: SnippetInput, family: SnippetFamily): string[] {
-  const live = `${input.name}-${FAMILY_TAG[family]}`
+  const live = setName(input, family)
   const next = `${live}-new`
   const entries = input[family]
   const maxelem = entries.length > DEFAULT_MAXELEM ? ` maxelem ${entries.length}` : ''
@@ -50,24 +57,28 @@ export const ipset: Formatter = {
   applyHint:
     'First match wins: restore the sets, then match them with one iptables/ip6tables rule inserted at the top of INPUT.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'ipset'),
+  objectNames: (input, family) => [setName(input, family), `${setName(input, family)}-new`],
   render(input: SnippetInput): string {
-    const v4 = `${input.name}-v4`
-    const v6 = `${input.name}-v6`
-    const rule = (tool: string, set: string): string => {
-      const match = `INPUT -m set --match-set ${set} src -j ACCEPT`
+    const carried = carriedFamilies(input, families)
+    const rule = (family: SnippetFamily): string => {
+      const tool = family === 'ipv4' ? 'iptables' : 'ip6tables'
+      const match = `INPUT -m set --match-set ${setName(input, family)} src -j ACCEPT`
       return `${tool} -C ${match} 2>/dev/null || ${tool} -I ${match.replace('INPUT', 'INPUT 1')}`
     }
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
-        `ipset restore -file ${input.name}.ipset`,
-        rule('iptables', v4),
-        rule('ip6tables', v6),
-        'Re-running is safe: each set is rebuilt as <set>-new and swapped in atomically.',
-      ],
+      apply:
+        carried.length === 0
+          ? NOTHING_TO_APPLY
+          : [
+              `ipset restore -file ${ipset.fileName(input)}`,
+              ...carried.map(rule),
+              'Re-running is safe: each set is rebuilt as <set>-new and swapped in atomically.',
+            ],
     })
-    return joinLines([...header, ...setBlock(input, 'ipv4'), ...setBlock(input, 'ipv6')])
+    return joinLines([...header, ...carried.flatMap((f) => setBlock(input, f))])
   },
 }

@@ -5,10 +5,11 @@
  * `:INPUT ACCEPT` line would reset the customer's DROP policy), and the jump from INPUT is
  * left to a guarded command in the header, because a jump inside the file would be added
  * again on every re-run. Declaring the chain flushes it, so re-running replaces our rules
- * and nothing else, in one atomic commit.
+ * and nothing else, in one atomic commit. A file without entries declares nothing, since
+ * declaring the chain would empty it.
  */
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
-import { headerLines } from './header.js'
+import { NOTHING_TO_APPLY, headerLines } from './header.js'
 import { IPTABLES_CHAIN } from './names.js'
 import { QUOTES, sanitizeComment } from './sanitize-comment.js'
 import { joinLines } from './snippet-text.js'
@@ -18,9 +19,12 @@ const COMMENT_RULE = { maxBytes: 255, asciiOnly: true, forbidden: QUOTES }
 
 export function iptablesRestoreFormatter(family: SnippetFamily): Formatter {
   const tool = family === 'ipv4' ? 'iptables' : 'ip6tables'
+  const other: SnippetFamily = family === 'ipv4' ? 'ipv6' : 'ipv4'
+  const siblings = { [other]: family === 'ipv4' ? 'ip6tables' : 'iptables' }
   const ext = family === 'ipv4' ? 'v4' : 'v6'
   const title = `${tool}-restore (${family === 'ipv4' ? 'IPv4' : 'IPv6'})`
   const families = [family]
+  const fileName = (input: { name: string }): string => `${input.name.toLowerCase()}.${ext}`
   return {
     id: tool,
     title,
@@ -32,20 +36,29 @@ export function iptablesRestoreFormatter(family: SnippetFamily): Formatter {
     name: IPTABLES_CHAIN,
     applyHint: `First match wins: load with ${tool}-restore --noflush, then insert one jump at the top of INPUT.`,
     headerPlacement: 'lines',
+    siblings,
+    fileName,
+    objectNames: (input, fam) => (fam === family ? [input.name] : []),
     render(input: SnippetInput): string {
       const chain = input.name
+      const entries = input[family]
       const header = headerLines(input, {
         marker: '#',
         title,
         families,
-        apply: [
-          `${tool}-restore --noflush < ${chain.toLowerCase()}.${ext}`,
-          `${tool} -C INPUT -j ${chain} 2>/dev/null || ${tool} -I INPUT 1 -j ${chain}`,
-          'Never omit --noflush: without it the whole filter table is replaced.',
-          'Re-running is safe: declaring the chain flushes it, and the guarded jump is added once.',
-        ],
+        siblings,
+        apply:
+          entries.length === 0
+            ? NOTHING_TO_APPLY
+            : [
+                `${tool}-restore --noflush < ${fileName(input)}`,
+                `${tool} -C INPUT -j ${chain} 2>/dev/null || ${tool} -I INPUT 1 -j ${chain}`,
+                'Never omit --noflush: without it the whole filter table is replaced.',
+                'Re-running is safe: declaring the chain flushes it, and the guarded jump is added once.',
+              ],
       })
-      const rules = input[family].map((e) => {
+      if (entries.length === 0) return joinLines(header)
+      const rules = entries.map((e) => {
         const comment = sanitizeComment(e.comment, COMMENT_RULE)
         const tag = comment === null ? '' : ` -m comment --comment "${comment}"`
         return `-A ${chain} -s ${e.prefix}${tag} -j ACCEPT`

@@ -5,10 +5,13 @@
  * transaction, so re-applying replaces the contents atomically. The sets live in the
  * customer's table on purpose: an `accept` in a separate table does not override a `drop`
  * in theirs on the same hook. The accept rule itself is inserted once, from the header.
+ * Only the sets of families the file has entries of are declared, flushed and filled: a
+ * flush of the other family's set would lock its scanners out (see scope.ts).
  */
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
-import { headerLines } from './header.js'
+import { NOTHING_TO_APPLY, headerLines } from './header.js'
 import { QUOTES, sanitizeComment } from './sanitize-comment.js'
+import { UNDERSCORE_TAGS, carriedFamilies, scopedFileName } from './scope.js'
 import { FAMILY_TAG, joinLines } from './snippet-text.js'
 
 /** nft refuses element comments over 128 characters; strings have no escapes. */
@@ -50,24 +53,32 @@ export const nftables: Formatter = {
   applyHint:
     'First match wins within a chain: the sets go into your own table, and one accept rule is inserted at the top of its input chain.',
   headerPlacement: 'lines',
+  fileName: (input) => scopedFileName(input, families, 'nft', UNDERSCORE_TAGS),
+  objectNames: (input, family) => [setName(input, family)],
   render(input: SnippetInput): string {
-    const v4 = setName(input, 'ipv4')
-    const v6 = setName(input, 'ipv6')
-    const insert = (match: string, set: string): string =>
-      `nft list chain ${TABLE} input | grep -q '@${set} ' || nft insert rule ${TABLE} input ${match} saddr @${set} accept`
+    const carried = carriedFamilies(input, families)
+    const file = nftables.fileName(input)
+    const insert = (family: SnippetFamily): string => {
+      const set = setName(input, family)
+      const match = family === 'ipv4' ? 'ip' : 'ip6'
+      return `nft list chain ${TABLE} input | grep -q '@${set} ' || nft insert rule ${TABLE} input ${match} saddr @${set} accept`
+    }
     const header = headerLines(input, {
       marker: '#',
       title,
       families,
-      apply: [
-        `nft -c -f ${input.name}.nft && nft -f ${input.name}.nft`,
-        insert('ip', v4),
-        insert('ip6', v6),
-        `Use the table that holds your input chain; replace "${TABLE}" if yours has another name.`,
-        'An accept in a separate table would not override a drop in yours.',
-        'Re-running is safe: the sets are flushed and refilled in one transaction.',
-      ],
+      apply:
+        carried.length === 0
+          ? NOTHING_TO_APPLY
+          : [
+              `nft -c -f ${file} && nft -f ${file}`,
+              ...carried.map(insert),
+              `Use the table that holds your input chain; replace "${TABLE}" if yours has another name.`,
+              'An accept in a separate table would not override a drop in yours.',
+              'Re-running is safe: the sets are flushed and refilled in one transaction.',
+            ],
     })
+    if (carried.length === 0) return joinLines(header)
     const decl = (family: SnippetFamily): string[] => [
       `\tset ${setName(input, family)} {`,
       `\t\ttype ${family === 'ipv4' ? 'ipv4_addr' : 'ipv6_addr'}`,
@@ -78,13 +89,10 @@ export const nftables: Formatter = {
     return joinLines([
       ...header,
       `table ${TABLE} {`,
-      ...decl('ipv4'),
-      ...decl('ipv6'),
+      ...carried.flatMap(decl),
       '}',
-      `flush set ${TABLE} ${v4}`,
-      `flush set ${TABLE} ${v6}`,
-      ...elements(input, 'ipv4'),
-      ...elements(input, 'ipv6'),
+      ...carried.map((f) => `flush set ${TABLE} ${setName(input, f)}`),
+      ...carried.flatMap((f) => elements(input, f)),
     ])
   },
 }

@@ -66,12 +66,20 @@ export interface ChunkPlan {
 
 /**
  * The objects a target with a size limit needs: per family, consecutive chunks of at most
- * the formatter's chunk size. A family without entries gets no object.
+ * `size` (the formatter's chunk size unless given). A family without entries gets no object.
  */
-export function chunkPlan(f: Formatter, input: SnippetInput, families: readonly SnippetFamily[]): ChunkPlan[] {
-  const size = chunkSize(f, input)
+export function chunkPlan(
+  f: Formatter,
+  input: SnippetInput,
+  families: readonly SnippetFamily[],
+  size: number = chunkSize(f, input),
+): ChunkPlan[] {
   return families.flatMap((family) =>
-    chunks(input[family], size).map((part, i) => ({ family, part, name: chunkName(`${input.name}-${FAMILY_TAG[family]}`, i) })),
+    chunks(input[family], size).map((part, i) => ({
+      family,
+      part,
+      name: chunkName(`${input.name}-${FAMILY_TAG[family]}`, i),
+    })),
   )
 }
 

@@ -13,7 +13,11 @@ import type { FeedContext } from '../routes/feed-context.js'
 import { REPORT_MAX_BYTES } from '../routes/reports.js'
 import { HTML_CSP } from '../security-headers.js'
 import { registerAssetRoutes } from './assets.js'
+import type { ExclusionPolicy } from '../../domain/exclusion-rules.js'
 import { registerDeskRoutes } from './desk/routes.js'
+import { registerDeskWebhookRoutes } from './desk/webhooks.js'
+import { registerSubscriptionPages } from './subscriptions.js'
+import { registerDeskMailRoutes } from './desk/mail.js'
 import { homePage } from './home.js'
 import { MessagePage } from './layout.js'
 import { lookupPage } from './lookup.js'
@@ -40,6 +44,16 @@ export const PAGE_ROUTES: Readonly<Record<string, string>> = {
   'POST /desk/cases/{id}/notes': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/transition)',
+  'GET /desk/webhooks': 'HTML page: webhook subscribers and their delivery log (the API equivalent is GET /v1/admin/webhooks)',
+  'POST /desk/webhooks/{id}/{action}': 'browser form post of the desk: redeliver, disable or enable a webhook (API: POST /v1/admin/webhooks/{id}/…)',
+  'GET /subscriptions/confirm': 'HTML page: the confirmation link of an e-mail subscription (shows a button)',
+  'POST /subscriptions/confirm': 'browser form post: confirms an e-mail subscription',
+  'GET /subscriptions/unsubscribe': 'HTML page: the unsubscribe link of a subscription (shows a button)',
+  'POST /subscriptions/unsubscribe': 'browser form post and RFC 8058 one-click unsubscribe',
+  'GET /desk/mail': 'HTML page: the unparsed-mail queue (the API equivalent is GET /v1/admin/mail)',
+  'GET /desk/mail/{id}': 'HTML page: one stored mail as text (the API equivalent is GET /v1/admin/mail/{id})',
+  'POST /desk/mail/{id}/report': 'browser form post of the desk (the API equivalent is POST /v1/admin/mail/{id}/report)',
+  'POST /desk/mail/{id}/dismiss': 'browser form post of the desk (the API equivalent is POST /v1/admin/mail/{id}/dismiss)',
   'GET /opt-out': 'HTML page: network owners ask us to stop scanning (the API equivalent is POST /v1/opt-outs)',
   'POST /opt-out': 'browser form post of the opt-out page (the API equivalent is POST /v1/opt-outs)',
   'POST /opt-out/verify': 'browser form post of the opt-out page (the API equivalent is POST /v1/opt-outs/{ref}/verify)',
@@ -51,7 +65,7 @@ export const PAGE_ROUTES: Readonly<Record<string, string>> = {
 }
 
 export function isPagePath(path: string): boolean {
-  return path === '/' || path === '/lookup' || path === '/report' || path.startsWith('/report/') || path === '/desk' || path.startsWith('/desk/') || path === '/opt-out' || path.startsWith('/opt-out/')
+  return path === '/' || path === '/lookup' || path === '/report' || path.startsWith('/report/') || path === '/desk' || path.startsWith('/desk/') || path.startsWith('/subscriptions/') || path === '/opt-out' || path.startsWith('/opt-out/')
 }
 
 const TITLES: Record<number, string> = {
@@ -103,7 +117,7 @@ export function registerPageMiddleware(app: OpenAPIHono<AppEnv>): void {
   )
 }
 
-export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, now: () => Date): void {
+export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, now: () => Date, exclusionPolicy?: ExclusionPolicy): void {
   const guard = new FormGuard()
   registerAssetRoutes(app)
   app.get('/', (c) => homePage(c, app, feed))
@@ -117,5 +131,8 @@ export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, 
   app.post('/opt-out/verify', limitBody(4 * KIB, 'The verify form'), (c) => optOutVerifyPost(c, app))
   app.get('/opt-out/confirm', (c) => optOutConfirmPage(c))
   app.post('/opt-out/confirm', limitBody(4 * KIB, 'The confirm form'), (c) => optOutConfirmPost(c, app))
-  registerDeskRoutes(app, now)
+  registerDeskRoutes(app, now, exclusionPolicy)
+  registerDeskWebhookRoutes(app, now)
+  registerSubscriptionPages(app, now)
+  registerDeskMailRoutes(app, now)
 }

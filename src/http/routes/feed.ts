@@ -6,7 +6,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { listVersionHeaders } from '../../db/version-repository.js'
+import { listVersionHeaders, type VersionHeader } from '../../db/version-repository.js'
 import { DomainError } from '../../domain/errors.js'
 import { applyFeedFilter, feedFilterKey, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
 import { renderFeedAtom } from '../../domain/feed-formats/atom.js'
@@ -14,7 +14,9 @@ import { renderFeedCsv } from '../../domain/feed-formats/csv.js'
 import { renderFeedJson } from '../../domain/feed-formats/json.js'
 import { renderFeedText } from '../../domain/feed-formats/text.js'
 import type { AppEnv } from '../app-env.js'
-import type { LoadedVersion } from '../feed-store.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/schema.js'
+import type { LatestResult, LoadedVersion } from '../feed-store.js'
 import { sendRendered } from '../feed-response.js'
 import { errors, FeedDocumentSchema, FeedQuerySchema, VersionSummarySchema } from '../schemas.js'
 import type { FeedContext } from './feed-context.js'
@@ -37,7 +39,8 @@ export function render(loaded: LoadedVersion, filter: FeedFilter, format: FeedFo
         { status: 404 },
       )
     }
-    const meta = { serial: loaded.serial, createdAt: loaded.version.createdAt, sha256: loaded.version.sha256 }
+    const v = loaded.version
+    const meta = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, note: v.note, noticeOverride: v.noticeOverride }
     if (format === 'txt') return { text: renderFeedText(lists), contentType: TEXT_TYPE, count }
     if (format === 'csv') return { text: renderFeedCsv(lists), contentType: CSV_TYPE, count }
     return { text: renderFeedJson(meta, lists), contentType: JSON_TYPE, count }
@@ -60,16 +63,31 @@ const rangesRoute = (path: string, mediaType: string, schema: z.ZodType, summary
     responses: feedResponses(mediaType, schema),
   })
 
+/** The public view of a version header: what changed, the publisher's note and any short-notice reason. */
+export function versionSummary(h: VersionHeader) {
+  return { serial: h.serial, createdAt: h.createdAt, sha256: h.sha256, counts: h.counts, changes: h.changes, note: h.note, noticeOverride: h.noticeOverride }
+}
+
 const SerialParam = z.object({
   serial: z.string().regex(/^[1-9][0-9]{0,9}$/, 'serial must be a positive integer').openapi({ example: '1' }),
 })
+
+/** The latest version, or null before the first publish. */
+async function latestOrNothing(ctx: FeedContext, db: Kysely<Database>): Promise<LatestResult | null> {
+  try {
+    return await ctx.store.latest(db)
+  } catch (e) {
+    if (e instanceof DomainError && e.status === 404) return null
+    throw e
+  }
+}
 
 export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): void {
   const latestAs = (format: FeedFormat) => async (c: Context<AppEnv>) => {
     const filter = parseFeedFilter(c.req.query())
     const { version, stale } = await ctx.store.latest(c.get('db'))
     const rendered = await render(version, filter, format)
-    return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, extraHeaders: await ctx.feedHeaders(version) })
+    return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
   }
 
   app.openapi(rangesRoute('/v1/ranges', 'application/json', FeedDocumentSchema, 'Latest scanner ranges (JSON)'), latestAs('json'))
@@ -90,17 +108,30 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       },
       responses: {
         200: { description: 'Version headers', content: { 'application/json': { schema: z.object({ versions: z.array(VersionSummarySchema), next: z.string().nullable() }) } } },
+        304: { description: 'Not modified (If-None-Match matched the ETag)' },
         ...errors(400, 503),
       },
     }),
     async (c) => {
       const { limit, before } = c.req.valid('query')
-      const headers = await listVersionHeaders(c.get('db'), { limit, before })
-      const last = headers[headers.length - 1]
-      const next = headers.length === limit && last && last.serial > 1 ? `/v1/versions?limit=${limit}&before=${last.serial}` : null
-      c.header('cache-control', `public, max-age=${ctx.maxAge}`)
-      c.header('access-control-allow-origin', '*')
-      return c.json({ versions: headers.map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes })), next }, 200)
+      const db = c.get('db')
+      const latest = await latestOrNothing(ctx, db)
+      if (!latest) {
+        c.header('cache-control', 'no-cache')
+        c.header('access-control-allow-origin', '*')
+        return c.json({ versions: [], next: null }, 200)
+      }
+      const { version, stale } = latest
+      // rendered once per latest serial: bounded by it, the list cannot change until the next publish
+      const rendered = await version.render(`versions|${limit}|${before ?? ''}`, async () => {
+        const bound = Math.min(before ?? Infinity, version.serial + 1)
+        const headers = await listVersionHeaders(db, { limit, before: bound })
+        const last = headers[headers.length - 1]
+        const next = headers.length === limit && last && last.serial > 1 ? `/v1/versions?limit=${limit}&before=${last.serial}` : null
+        const versions = headers.map(versionSummary)
+        return { text: JSON.stringify({ versions, next }), contentType: JSON_TYPE, count: headers.length }
+      })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
     },
   )
 
@@ -122,7 +153,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       const loaded = await ctx.store.bySerial(c.get('db'), serial)
       if (!loaded) throw new DomainError('not_found', `Version ${serial} does not exist.`, { status: 404 })
       const rendered = await render(loaded, parseFeedFilter({}), 'json')
-      return sendRendered(c, loaded, rendered, { maxAge: ctx.maxAge, immutable: true, extraHeaders: await ctx.feedHeaders(loaded) })
+      return sendRendered(c, loaded, rendered, { maxAge: ctx.maxAge, immutable: true })
     },
   )
 
@@ -142,27 +173,23 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
           description: 'Changes per version, oldest first',
           content: { 'application/json': { schema: z.object({ since: z.number(), latest: z.number(), versions: z.array(VersionSummarySchema) }) } },
         },
+        304: { description: 'Not modified (If-None-Match matched the ETag)' },
         ...errors(400, 404, 503),
       },
     }),
     async (c) => {
       const { since } = c.req.valid('query')
-      const { version } = await ctx.store.latest(c.get('db'))
+      const db = c.get('db')
+      const { version, stale } = await ctx.store.latest(db)
       if (since > version.serial) {
         throw new DomainError('invalid_option', `since=${since} is newer than the latest version ${version.serial}.`, { field: 'since' })
       }
-      const headers = await listVersionHeaders(c.get('db'), { limit: 1000, after: since })
-      c.header('cache-control', `public, max-age=${ctx.maxAge}`)
-      c.header('access-control-allow-origin', '*')
-      c.header('x-feed-serial', String(version.serial))
-      return c.json(
-        {
-          since,
-          latest: version.serial,
-          versions: headers.reverse().map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes })),
-        },
-        200,
-      )
+      const rendered = await version.render(`changes|${since}`, async () => {
+        const headers = await listVersionHeaders(db, { limit: 1000, after: since, before: version.serial + 1 })
+        const versions = headers.reverse().map(versionSummary)
+        return { text: JSON.stringify({ since, latest: version.serial, versions }), contentType: JSON_TYPE, count: versions.length }
+      })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
     },
   )
 
@@ -180,13 +207,16 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
     }),
     async (c) => {
       const { version, stale } = await ctx.store.latest(c.get('db'))
-      const base = ctx.publicUrl ?? new URL(c.req.url).origin
+      // Atom ids must be absolute: without PUBLIC_URL they name the request's origin, so
+      // that body is sent private (a forged Host must not reach a shared cache); links
+      // are relative then, as Atom allows
+      const idBase = ctx.publicUrl ?? new URL(c.req.url).origin
       const db = c.get('db')
-      const rendered = await version.render(`atom|${base}`, async () => {
+      const rendered = await version.render(`atom|${idBase}`, async () => {
         const headers = await listVersionHeaders(db, { limit: 50 })
-        return { text: renderFeedAtom(base, headers), contentType: 'application/atom+xml; charset=utf-8', count: headers.length }
+        return { text: renderFeedAtom(idBase, headers, ctx.publicUrl ?? ''), contentType: 'application/atom+xml; charset=utf-8', count: headers.length }
       })
-      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, private: ctx.publicUrl === undefined })
     },
   )
 }

@@ -5,13 +5,27 @@
  * aggregation leave the count alone), and hostile comments.
  */
 import { formatIp } from '../../../src/domain/cidr.js'
-import type { SnippetEntry, SnippetInput } from '../../../src/domain/formatters/formatter.js'
+import {
+  NO_SNIPPET_FILTER,
+  type SnippetEntry,
+  type SnippetFamily,
+  type SnippetInput,
+} from '../../../src/domain/formatters/formatter.js'
 
 export const FEED = {
   url: 'https://scangate.example/v1/feed.json',
   serial: 42,
   createdAt: '2024-05-01T12:00:00Z',
   sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  rulesUrl: 'https://scangate.example/v1/rules',
+}
+
+/** FEED for a version holding exactly these entries (an unfiltered render). */
+function feedOf(
+  ipv4: readonly SnippetEntry[],
+  ipv6: readonly SnippetEntry[],
+): SnippetInput['feed'] {
+  return { ...FEED, counts: { ipv4: ipv4.length, ipv6: ipv6.length } }
 }
 
 /** Every injected line starts with this marker, so a leak shows up as a line starting with it. */
@@ -43,16 +57,42 @@ export function hostileAt(i: number): string {
 
 /** 192.0.2.0/24, 198.51.100.0/25 and 2001:db8:1000::/36, one entry with a hostile comment. */
 export function goldenInput(name: string): SnippetInput {
+  const ipv4 = [
+    { prefix: '192.0.2.0/24', comment: 'primary scanners (EU)' },
+    { prefix: '198.51.100.0/25', comment: `secondary "pool"; rm -rf / #\n${MARK} -j ACCEPT` },
+  ]
+  const ipv6 = [{ prefix: '2001:db8:1000::/36', comment: null }]
   return {
-    feed: FEED,
-    ipv4: [
-      { prefix: '192.0.2.0/24', comment: 'primary scanners (EU)' },
-      { prefix: '198.51.100.0/25', comment: `secondary "pool"; rm -rf / #\n${MARK} -j ACCEPT` },
-    ],
-    ipv6: [{ prefix: '2001:db8:1000::/36', comment: null }],
+    feed: feedOf(ipv4, ipv6),
+    filter: NO_SNIPPET_FILTER,
+    ipv4,
+    ipv6,
     name,
     maxEntries: undefined,
   }
+}
+
+/**
+ * What the route renders for `family=<family>` out of `input`'s version: the other
+ * family's entries are gone, the version's counts stay.
+ */
+export function familyOnly(input: SnippetInput, family: SnippetFamily): SnippetInput {
+  return {
+    ...input,
+    filter: { ...input.filter, family },
+    ipv4: family === 'ipv4' ? input.ipv4 : [],
+    ipv6: family === 'ipv6' ? input.ipv6 : [],
+  }
+}
+
+/** What the route renders for a pool filter that keeps `ipv4` and `ipv6` of `input`'s version. */
+export function subsetOf(
+  input: SnippetInput,
+  subset: string,
+  ipv4: SnippetEntry[],
+  ipv6: SnippetEntry[],
+): SnippetInput {
+  return { ...input, filter: { ...input.filter, subset }, ipv4, ipv6 }
 }
 
 const V4_LENGTHS = [24, 25, 26, 32]
@@ -87,7 +127,7 @@ export function makeInput(
   ipv6: SnippetEntry[],
   maxEntries?: number,
 ): SnippetInput {
-  return { feed: FEED, ipv4, ipv6, name, maxEntries }
+  return { feed: feedOf(ipv4, ipv6), filter: NO_SNIPPET_FILTER, ipv4, ipv6, name, maxEntries }
 }
 
 /** Mixed data with ordinary comments on some entries. */

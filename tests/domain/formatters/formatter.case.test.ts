@@ -4,18 +4,24 @@
  * excludes `*.case.test.ts`); `contract.test.ts` calls it once per formatter.
  */
 import { describe, expect, it } from 'vitest'
-import type { Formatter, SnippetInput } from '../../../src/domain/formatters/formatter.js'
+import type {
+  Formatter,
+  SnippetFamily,
+  SnippetInput,
+} from '../../../src/domain/formatters/formatter.js'
 import { maxNameLength, resolveSnippetOptions } from '../../../src/domain/formatters/index.js'
 import { countEntryLines } from './entry-lines.js'
 import {
   FEED,
   MARK,
+  familyOnly,
   hostileInput,
   ipv4List,
   ipv6List,
   largeInput,
   makeInput,
   mixedInput,
+  subsetOf,
 } from './fixtures.js'
 
 /** Prefixes of the families this formatter renders. */
@@ -38,8 +44,27 @@ function customName(f: Formatter): string {
 
 /** The first lines, where the feed metadata must be (after an optional shebang). */
 function headerOf(out: string): string {
-  return out.split('\n').slice(0, 8).join('\n')
+  return out.split('\n').slice(0, 10).join('\n')
 }
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * The object names in `names` that `out` mentions as whole words (`a-v4` does not mention
+ * `a`). The file's own name is not an object (`ASV-SCANNERS.cfg` holds the IPv6 ACL
+ * `ASV-SCANNERS-V6` when filtered to IPv6); pass it as `file` to leave it out.
+ */
+function mentioned(out: string, names: Iterable<string>, file?: string): string[] {
+  const text = file === undefined ? out : out.replaceAll(file, '')
+  const word = '[A-Za-z0-9_-]'
+  return [...new Set(names)].filter((n) =>
+    new RegExp(`(?<!${word})${escapeRegExp(n)}(?!${word})`).test(text),
+  )
+}
+
+const OTHER: Record<SnippetFamily, SnippetFamily> = { ipv4: 'ipv6', ipv6: 'ipv4' }
 
 function expectBalanced(out: string): void {
   for (const [open, close] of [
@@ -114,11 +139,84 @@ export function runFormatterContract(f: Formatter): void {
       expect(head).toContain(FEED.createdAt)
       expect(head).toContain(FEED.url)
       if (f.headerPlacement === 'lines') {
-        expect(head).toMatch(new RegExp(`Entries: ${total}\\b`))
+        const version = input.ipv4.length + input.ipv6.length
+        expect(head).toMatch(new RegExp(`Version: ${version} entries \\(`))
+        expect(head).toMatch(new RegExp(`In file: ${total}\\b`))
         expect(out).toMatch(/\n. Apply:\n/)
       } else {
         expect(out.split('\n')[0]).toContain(`entries ${total}`)
       }
+      if (f.headerPlacement === 'document') expect(() => JSON.parse(out)).not.toThrow()
+    })
+
+    it('names its download file in its own apply steps', () => {
+      const input = mixedInput(name)
+      const file = f.fileName(input)
+      expect(file).toMatch(/^[A-Za-z0-9_.-]+$/)
+      expect(file.endsWith(`.${f.extension}`)).toBe(true)
+      if (f.headerPlacement === 'lines') expect(f.render(input)).toContain(file)
+    })
+
+    if (f.families.length === 2) {
+      it('gives the full, IPv4-only and IPv6-only files different names', () => {
+        const full = mixedInput(name)
+        const files = [full, familyOnly(full, 'ipv4'), familyOnly(full, 'ipv6')].map((i) =>
+          f.fileName(i),
+        )
+        expect(new Set(files).size).toBe(3)
+      })
+
+      for (const family of f.families) {
+        const other = OTHER[family]
+        it(`family=${family}: never mentions an object of ${other}`, () => {
+          const full = mixedInput(name)
+          const only = familyOnly(full, family)
+          const out = render(only)
+          expectSane(f, only, out)
+          // The other family's objects, as the full and the other-family snippet name them.
+          const theirs = [
+            ...f.objectNames(full, other),
+            ...f.objectNames(familyOnly(full, other), other),
+          ]
+          const forbidden = theirs.filter((n) => !f.objectNames(only, family).includes(n))
+          expect(theirs.length).toBeGreaterThan(0)
+          expect(mentioned(out, forbidden, f.fileName(only))).toEqual([])
+          // The names a formatter declares must be the ones it writes.
+          expect(mentioned(render(full), f.objectNames(full, other))).toEqual(
+            [...new Set(f.objectNames(full, other))],
+          )
+          expect(mentioned(out, f.objectNames(only, family)).length).toBeGreaterThan(0)
+          if (f.headerPlacement === 'lines') {
+            expect(out).toContain(
+              `No ${other === 'ipv4' ? 'IPv4' : 'IPv6'} here (family filter): this file creates, changes and removes no`,
+            )
+            expect(headerOf(out)).toContain('Version: 60 entries (40 IPv4, 20 IPv6)')
+          }
+        })
+
+        it(`a pool filter that leaves only ${family} never mentions an object of ${other}`, () => {
+          const full = mixedInput(name)
+          const input = subsetOf(full, 'pool=edge', [], [])
+          input[family] = full[family].slice(0, 5)
+          const out = render(input)
+          expectSane(f, input, out)
+          const carried = f.objectNames(input, family)
+          const forbidden = f.objectNames(input, other).filter((n) => !carried.includes(n))
+          expect(mentioned(out, forbidden, f.fileName(input))).toEqual([])
+          if (f.headerPlacement === 'lines') {
+            expect(out).toMatch(/No IPv[46] here \(no IPv[46] entry matches the filter\)/)
+            expect(out).toContain('Filter:  pool=edge')
+          }
+        })
+      }
+    }
+
+    it('touches no object at all when it has no entries', () => {
+      const full = mixedInput(name)
+      const empty = makeInput(name, [], [])
+      const out = render(empty)
+      const objects = f.families.flatMap((fam) => f.objectNames(full, fam))
+      expect(mentioned(out, objects)).toEqual([])
     })
 
     for (const [label, v4, v6] of [
@@ -133,14 +231,24 @@ export function runFormatterContract(f: Formatter): void {
         expectBalanced(out)
         if (f.headerPlacement === 'lines') {
           expect(out).toContain(FEED.sha256)
+        } else if (f.headerPlacement === 'document') {
+          // A document target stays a valid document, with its metadata, even when empty.
+          expect(out).toContain(FEED.sha256)
+          expect(() => JSON.parse(out)).not.toThrow()
         } else if (claimed(f, input).length === 0) {
           expect(out).toBe('')
         }
       })
     }
 
-    it('renders 10 000 prefixes per family', () => {
+    it('renders 10 000 prefixes per family, or refuses naming the limit', () => {
       const input = largeInput(name)
+      const cap = f.limits?.totalEntries?.max
+      if (cap !== undefined && claimed(f, input).length > cap) {
+        // Never truncated: a list over the product's total is a 400 that names the limit.
+        expect(() => render(input)).toThrow(new RegExp(`more than ${cap}`))
+        return
+      }
       const started = performance.now()
       const out = render(input)
       expect(performance.now() - started).toBeLessThan(5000)
@@ -196,7 +304,10 @@ export function runFormatterContract(f: Formatter): void {
         expectSane(f, input, out)
         const object = (n: number) => new RegExp(`${name}(-[vV][46])?-${n}\\b`)
         for (const n of [1, 2, 3]) expect(out).toMatch(object(n))
-        expect(out).not.toMatch(object(4))
+        // Numbered objects, at most max_entries each: at least ⌈25 / 10⌉ for IPv4.
+        const v4 = f.objectNames(input, 'ipv4').filter((n) => /-\d+$/.test(n))
+        expect(v4.length).toBeGreaterThanOrEqual(3)
+        expect(mentioned(out, v4)).toEqual(v4)
       })
 
       it('applies the default limit when max_entries is absent', () => {

@@ -36,6 +36,21 @@ const IDS = [
   'apache',
   'haproxy',
   'kubernetes',
+  'modsecurity',
+  'cloudflare-list',
+  'azure-frontdoor-waf',
+  'gcp-cloud-armor',
+  'azure-nsg',
+  'gcp-firewall',
+  'fail2ban',
+  'crowdsec',
+  'caddy',
+  'traefik',
+  'checkpoint-gdc',
+  'cisco-fmc-feed',
+  'misp-warninglist',
+  'opnsense',
+  'pfsense',
 ]
 
 function get(id: string): Formatter {
@@ -55,7 +70,7 @@ function caught(fn: () => unknown): DomainError {
 }
 
 describe('formatter registry', () => {
-  it('holds the 22 targets once each', () => {
+  it('holds the 37 targets once each', () => {
     expect(formatters.map((f) => f.id)).toEqual(IDS)
   })
 
@@ -132,6 +147,29 @@ describe('resolveSnippetOptions: name', () => {
   it('quotes the bad name briefly', () => {
     const e = caught(() => resolveSnippetOptions(get('nginx'), { name: 'a b' }))
     expect(e.message).toMatch(/got "a b"$/)
+  })
+})
+
+describe('resolveSnippetOptions: family', () => {
+  it('sends IPv6 from iptables to ip6tables and IPv4 from ip6tables to iptables', () => {
+    const e = caught(() => resolveSnippetOptions(get('iptables'), { family: 'ipv6' }))
+    expect(e.code).toBe('invalid_option')
+    expect(e.field).toBe('family')
+    expect(e.status).toBe(400)
+    expect(e.message).toBe(
+      'iptables carries IPv4 only; IPv6 rules are in the ip6tables target: /v1/rules/ip6tables',
+    )
+    expect(e.extra).toEqual({ use: '/v1/rules/ip6tables' })
+    const back = caught(() => resolveSnippetOptions(get('ip6tables'), { family: 'ipv4' }))
+    expect(back.extra).toEqual({ use: '/v1/rules/iptables' })
+  })
+
+  it('accepts every family a target carries, and no family at all', () => {
+    for (const f of formatters) {
+      for (const family of [...f.families, null, undefined]) {
+        expect(() => resolveSnippetOptions(f, { family })).not.toThrow()
+      }
+    }
   })
 })
 

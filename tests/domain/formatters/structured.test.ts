@@ -37,7 +37,13 @@ describe.skipIf(yaml === null)('kubernetes manifest parses as YAML', () => {
   for (const [label, make] of cases) {
     it(label, () => {
       const input = make(f.name.default)
-      const doc = yaml?.parse(f.render(input)) as {
+      const text = f.render(input)
+      if (input.ipv4.length + input.ipv6.length === 0) {
+        // Nothing to allow: no document at all, so `kubectl apply` changes nothing.
+        expect(yaml?.parse(text)).toBeNull()
+        return
+      }
+      const doc = yaml?.parse(text) as {
         kind: string
         metadata: { name: string; annotations: Record<string, string> }
         spec: {
@@ -88,7 +94,7 @@ describe('AWS request bodies parse as JSON', () => {
     }
   })
 
-  it('prefix lists: at most 100 entries per call and max_entries per list', () => {
+  it('prefix lists: at most 100 entries per call, 80 % of max_entries per list, MaxEntries with headroom', () => {
     const f = get('aws-prefix-list')
     const { maxEntries } = resolveSnippetOptions(f, { maxEntries: '250' })
     const input = { ...largeInput(f.name.default, 600), maxEntries }
@@ -111,7 +117,30 @@ describe('AWS request bodies parse as JSON', () => {
       'asv-scanners-v6-2',
       'asv-scanners-v6-3',
     ])
-    expect(created.map((b) => b.MaxEntries)).toEqual([250, 250, 100, 250, 250, 100])
+    expect(created.map((b) => b.MaxEntries)).toEqual([250, 250, 250, 250, 250, 250])
+    const firstCalls = bodies.filter((b) => b.PrefixListName !== undefined)
+    expect(firstCalls.every((b) => (b.Entries ?? []).length === 100)).toBe(true)
+    // 600 per family in lists of at most 200 (= 250 × 0.8): three full lists each.
+    expect(all.length).toBe(1200)
+  })
+
+  it('prefix lists: MaxEntries is entries × 1.25 rounded up, never above max_entries', () => {
+    const f = get('aws-prefix-list')
+    const maxEntriesOf = (input: SnippetInput) =>
+      (heredocBodies(f.render(input)) as Array<{ MaxEntries?: number; Entries?: unknown[] }>)
+        .filter((b) => b.MaxEntries !== undefined)
+        .map((b) => [b.Entries?.length, b.MaxEntries])
+    const at = (max: string | undefined, v4: number, v6: number) => ({
+      ...makeInput(f.name.default, ipv4List(v4), ipv6List(v6)),
+      maxEntries: resolveSnippetOptions(f, max === undefined ? {} : { maxEntries: max }).maxEntries,
+    })
+    // Default max_entries is the AWS quota of 1 000: small lists get a quarter more room.
+    expect(maxEntriesOf(at(undefined, 5, 1))).toEqual([[5, 7], [1, 2]])
+    // max_entries=60 (what a default security group allows): 48 per list, MaxEntries ≤ 60.
+    expect(maxEntriesOf(at('60', 100, 0))).toEqual([[48, 60], [48, 60], [4, 5]])
+    // 2 000 entries at the default: lists of 800 with MaxEntries 1 000, the quota.
+    expect(maxEntriesOf(at(undefined, 2000, 0))).toEqual([[100, 1000], [100, 1000], [100, 500]])
+    expect(maxEntriesOf(at('1', 2, 0))).toEqual([[1, 1], [1, 1]])
   })
 
   it('WAF IP sets: one family and at most 10 000 addresses per set', () => {

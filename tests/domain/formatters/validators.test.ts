@@ -40,7 +40,7 @@ describe.each(['iptables', 'ip6tables'])('%s-restore', (id) => {
       { bins: [`${id}-restore`], netns: true },
       () => {
         const input = make(f.name.default)
-        const file = `${input.name.toLowerCase()}.${f.extension}`
+        const file = f.fileName(input)
         const { dir, out } = prepare(f, input, file)
         const apply = applyCommands(out, [`${id}-restore`, id]).join('\n')
         const save = ok(
@@ -62,7 +62,11 @@ describe.each(['iptables', 'ip6tables'])('%s-restore', (id) => {
         expect(countMatches(save, new RegExp(`^-A ${chain} -s `, 'm'))).toBe(claimedCount(f, input))
         expect(save).toMatch(/^:INPUT DROP/m)
         const inputRules = save.split('\n').filter((l) => l.startsWith('-A INPUT '))
-        expect(inputRules).toEqual([`-A INPUT -j ${chain}`, '-A INPUT -j DROP'])
+        // A file without entries documents no command and declares no chain.
+        const empty = claimedCount(f, input) === 0
+        expect(apply === '').toBe(empty)
+        expect(save.includes(`:${chain} `)).toBe(!empty)
+        expect(inputRules).toEqual([...(empty ? [] : [`-A INPUT -j ${chain}`]), '-A INPUT -j DROP'])
       },
     )
   }
@@ -76,14 +80,19 @@ describe('ipset restore', () => {
       { bins: ['ipset', 'iptables', 'ip6tables'], netns: true },
       () => {
         const input = make(f.name.default)
-        const { dir, out } = prepare(f, input, `${input.name}.ipset`)
+        const { dir, out } = prepare(f, input, f.fileName(input))
         const apply = applyCommands(out, ['ipset', 'iptables', 'ip6tables']).join('\n')
-        expect(apply).toContain('ipset restore')
+        // A family without entries gets no set and no rule: nothing of it is touched.
+        const carried = (['ipv4', 'ipv6'] as const).filter((fam) => input[fam].length > 0)
+        expect(apply.includes('ipset restore')).toBe(carried.length > 0)
+        const restore = `ipset restore -file ${f.fileName(input)}`
         const dump = ok(
-          sh(['set -e', apply, apply, 'ipset save', 'iptables-save', 'ip6tables-save'].join('\n'), {
-            cwd: dir,
-            netns: true,
-          }),
+          sh(
+            ['set -e', restore, apply, apply, 'ipset save', 'iptables-save', 'ip6tables-save'].join(
+              '\n',
+            ),
+            { cwd: dir, netns: true },
+          ),
           'ipset',
         )
         expect(countMatches(dump, new RegExp(`^add ${input.name}-v4 `, 'm'))).toBe(
@@ -93,10 +102,11 @@ describe('ipset restore', () => {
           input.ipv6.length,
         )
         expect(dump).not.toContain('-new')
-        for (const fam of ['v4', 'v6']) {
-          expect(
-            countMatches(dump, new RegExp(`--match-set ${input.name}-${fam} src -j ACCEPT`)),
-          ).toBe(1)
+        for (const fam of ['ipv4', 'ipv6'] as const) {
+          const set = `${input.name}-${fam === 'ipv4' ? 'v4' : 'v6'}`
+          const n = carried.includes(fam) ? 1 : 0
+          expect(countMatches(dump, new RegExp(`^create ${set} `, 'm'))).toBe(n)
+          expect(countMatches(dump, new RegExp(`--match-set ${set} src -j ACCEPT`))).toBe(n)
         }
       },
     )
@@ -113,34 +123,43 @@ describe('nft -f', () => {
       { bins: ['nft'], netns: true },
       () => {
         const input = make(f.name.default)
-        const { dir, out } = prepare(f, input, `${input.name}.nft`)
+        const { dir, out } = prepare(f, input, f.fileName(input))
         writeFileSync(join(dir, 'customer.nft'), stub)
         const apply = applyCommands(out, ['nft']).join('\n')
+        const file = f.fileName(input)
         const result = ok(
           sh(
             [
               'set -e',
               'nft -f customer.nft',
+              // The file itself must load even when the header documents nothing to apply.
+              `nft -c -f ${file}`,
               apply,
               apply,
-              `nft -j list set inet filter ${input.name}_v4`,
-              `nft -j list set inet filter ${input.name}_v6`,
+              'nft -j list sets',
               'nft list chain inet filter input',
             ].join('\n'),
             { cwd: dir, netns: true },
           ),
           'nft',
         )
-        const [v4, v6] = result
-          .split('\n')
-          .filter((l) => l.startsWith('{'))
-          .map((l) => {
-            const doc = JSON.parse(l) as { nftables: Array<{ set?: { elem?: unknown[] } }> }
-            return doc.nftables.find((x) => x.set)?.set?.elem?.length ?? 0
-          })
-        expect([v4, v6]).toEqual([input.ipv4.length, input.ipv6.length])
-        expect(countMatches(result, new RegExp(`ip saddr @${input.name}_v4 accept`))).toBe(1)
-        expect(countMatches(result, new RegExp(`ip6 saddr @${input.name}_v6 accept`))).toBe(1)
+        const doc = JSON.parse(result.split('\n').find((l) => l.startsWith('{')) ?? '{}') as {
+          nftables: Array<{ set?: { name: string; elem?: unknown[] } }>
+        }
+        const sets = new Map(
+          doc.nftables.flatMap((x) => (x.set ? [[x.set.name, x.set.elem?.length ?? 0]] : [])),
+        )
+        // A family without entries gets no set at all, and no rule.
+        const expected = new Map<string, number>()
+        if (input.ipv4.length > 0) expected.set(`${input.name}_v4`, input.ipv4.length)
+        if (input.ipv6.length > 0) expected.set(`${input.name}_v6`, input.ipv6.length)
+        expect(sets).toEqual(expected)
+        expect(countMatches(result, new RegExp(`ip saddr @${input.name}_v4 accept`))).toBe(
+          input.ipv4.length > 0 ? 1 : 0,
+        )
+        expect(countMatches(result, new RegExp(`ip6 saddr @${input.name}_v6 accept`))).toBe(
+          input.ipv6.length > 0 ? 1 : 0,
+        )
       },
     )
   }

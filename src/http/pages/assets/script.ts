@@ -113,17 +113,28 @@ export const APP_JS = `(function () {
     var copy = $('#snippet-copy');
     var status = $('#snippet-status');
     fetch(url, { headers: { accept: 'text/plain' } }).then(function (res) {
-      return res.text().then(function (text) { return { ok: res.ok, text: text }; });
+      // The API names the file like the snippet's apply steps; the filters may have changed.
+      var named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') || '');
+      return res.text().then(function (text) { return { ok: res.ok, text: text, file: named && named[1] }; });
     }).then(function (r) {
       if (ticket !== loading) return;
       if (title) title.textContent = option.getAttribute('data-title') || option.textContent;
       if (hint) hint.textContent = option.getAttribute('data-hint') || '';
+      var fetchUrl = $('#snippet-url');
+      if (fetchUrl) fetchUrl.textContent = (fetchUrl.getAttribute('data-base') || '') + url;
+      var refresh = $('#snippet-refresh');
+      if (refresh) refresh.textContent = option.getAttribute('data-refresh') || '';
+      ['md5', 'sha256'].forEach(function (alg) {
+        var link = $('#snippet-' + alg);
+        var q = url.indexOf('?');
+        if (link) link.href = q === -1 ? url + '.' + alg : url.slice(0, q) + '.' + alg + url.slice(q);
+      });
       if (r.ok) {
         pre.textContent = r.text;
         pre.parentElement.hidden = false;
         error.hidden = true;
         download.href = url;
-        download.setAttribute('download', option.getAttribute('data-filename') || '');
+        download.setAttribute('download', r.file || option.getAttribute('data-filename') || '');
         download.hidden = false;
         if (copy) copy.hidden = false;
         announce(status, 'Showing the ' + (option.getAttribute('data-title') || select.value) + ' snippet.');
