@@ -165,5 +165,16 @@ export const LookupSchema = z
     status: z.enum(['announced', 'active', 'retiring', 'retired']).optional(),
     activeFrom: z.string().optional(),
     retireAt: z.string().nullable().optional(),
+    identity: z
+      .object({
+        asn: z.number().int().nullable(),
+        rirHandle: z.string().max(100).nullable(),
+        rdns: z.string().max(253).nullable(),
+        userAgents: z.array(z.string().max(256)).max(20),
+        tlsBanner: z.string().max(256).nullable(),
+        sshBanner: z.string().max(256).nullable(),
+      })
+      .optional()
+      .openapi({ description: 'How scanners of this range identify themselves (reverse DNS, ASN, User-Agent, banners)' }),
   })
   .openapi('Lookup')

@@ -42,7 +42,7 @@ async function seeded() {
   for (const [prefix, pool] of [['192.0.2.0/24', 'asv-external'], ['2001:db8::/48', 'asv-external'], ['198.51.100.0/24', 'web-app']] as const) {
     const r = await app.request('/v1/admin/ranges', jsonBody('POST', { prefix, pool, region: 'eu', activeFrom: past }, admin))
     expect(r.status, await r.clone().text()).toBe(201)
-    ids.push(((await r.json()) as { id: string }).id)
+    ids.push(((await r.json()) as { range: { id: string } }).range.id)
   }
   return { app, admin, ids }
 }
@@ -82,6 +82,9 @@ describe('identity facts and look-ups', () => {
     const doc = (await (await app.request('/v1/identity')).json()) as { pools: { pool: string; userAgents: string[] }[]; ranges: { prefix: string; asn: number; rdns: string }[] }
     expect(doc.pools).toEqual([{ pool: 'asv-external', description: null, userAgents: ['ScangateASV/*'], tlsBanner: null, sshBanner: 'SSH-2.0-ScangateASV' }])
     expect(doc.ranges).toEqual([{ prefix: '192.0.2.0/24', pool: 'asv-external', asn: 64500, rirHandle: 'NET-192-0-2-0-1', rdns: 'scanner-*.asv.example' }])
+    // the address look-up carries the same facts, so one log line is enough to match
+    const hit = (await (await app.request('/v1/lookup/192.0.2.10')).json()) as { identity: unknown }
+    expect(hit.identity).toEqual({ asn: 64500, rirHandle: 'NET-192-0-2-0-1', rdns: 'scanner-*.asv.example', userAgents: ['ScangateASV/*'], tlsBanner: null, sshBanner: 'SSH-2.0-ScangateASV' })
     const ua = await (await app.request('/v1/lookup?ua=' + encodeURIComponent('ScangateASV/4.1 (+https://scanners.example.test/)'))).json()
     expect(ua).toEqual({ query: 'ua', value: 'ScangateASV/4.1 (+https://scanners.example.test/)', ours: true, pools: ['asv-external'] })
     expect(((await (await app.request('/v1/lookup?ua=curl/8.0')).json()) as { ours: boolean }).ours).toBe(false)

@@ -18,6 +18,7 @@ interface LookupAnswer {
   status?: string
   activeFrom?: string
   retireAt?: string | null
+  identity?: { asn: number | null; rirHandle: string | null; rdns: string | null; userAgents: string[]; tlsBanner: string | null; sshBanner: string | null }
 }
 
 function Answer({ a }: { a: LookupAnswer }) {
@@ -57,6 +58,33 @@ function Answer({ a }: { a: LookupAnswer }) {
         <dd>{a.activeFrom ? day(a.activeFrom) : '—'}</dd>
         <dt>Retires</dt>
         <dd>{a.retireAt ? day(a.retireAt) : 'not scheduled'}</dd>
+        {a.identity?.rdns ? (
+          <>
+            <dt>Reverse DNS</dt>
+            <dd>
+              <code>{a.identity.rdns}</code>
+            </dd>
+          </>
+        ) : null}
+        {a.identity?.asn ? (
+          <>
+            <dt>Network</dt>
+            <dd>
+              AS{a.identity.asn}
+              {a.identity.rirHandle ? ` (${a.identity.rirHandle})` : ''}
+            </dd>
+          </>
+        ) : null}
+        {a.identity && a.identity.userAgents.length > 0 ? (
+          <>
+            <dt>HTTP User-Agent</dt>
+            <dd>
+              {a.identity.userAgents.map((u) => (
+                <code>{u} </code>
+              ))}
+            </dd>
+          </>
+        ) : null}
       </dl>
       <p>
         We scan only systems whose owners asked us to. If you did not agree to be scanned,{' '}

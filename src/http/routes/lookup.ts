@@ -6,6 +6,7 @@
  * ours yet, and a range no version ever contained was never ours.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import { getRangeIdentity, listPoolIdentities } from '../../db/identity-repository.js'
 import { findRecentRemoval } from '../../db/version-repository.js'
 import { cidrContainsIp, parseCidr, parseHostIp, type IpAddress } from '../../domain/cidr.js'
 import { DomainError } from '../../domain/errors.js'
@@ -56,8 +57,20 @@ export function registerLookupRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext,
         if (e instanceof DomainError && e.status === 404) return c.json({ ip: ip.text, ours: false }, 200)
         throw e
       }
-      const answer = (e: FeedEntry, status: ReturnType<typeof rangeStatus>, retireAt: string | null) =>
-        c.json({ ip: ip.text, ours: true, prefix: e.prefix, pool: e.pool, region: e.region, status, activeFrom: e.activeFrom, retireAt }, 200)
+      // with how the scanners of that range identify themselves, so one log line can be matched
+      const answer = async (e: FeedEntry, status: ReturnType<typeof rangeStatus>, retireAt: string | null) => {
+        const [range, pools] = await Promise.all([getRangeIdentity(db, e.prefix), listPoolIdentities(db)])
+        const pool = pools.find((p) => p.pool === e.pool)
+        const identity = {
+          asn: range?.asn ?? null,
+          rirHandle: range?.rirHandle ?? null,
+          rdns: range?.rdns ?? null,
+          userAgents: pool?.userAgents ?? [],
+          tlsBanner: pool?.tlsBanner ?? null,
+          sshBanner: pool?.sshBanner ?? null,
+        }
+        return c.json({ ip: ip.text, ours: true, prefix: e.prefix, pool: e.pool, region: e.region, status, activeFrom: e.activeFrom, retireAt, identity }, 200)
+      }
       const graceStart = new Date(t.getTime() - RETIRED_GRACE_DAYS * 86_400_000)
       const current = await publishedEntry(latest, ip)
       if (current) {
