@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps) {
   registerPageRoutes(app, feed, now)
   registerAdminCaseRoutes(app, now)
   registerExclusionRoutes(app, now)
-  registerOpenApiRoutes(app)
+  registerOpenApiRoutes(app, deps.publicUrl)
   registerApiDocsRoutes(app)
 
   app.notFound((c) =>

@@ -80,7 +80,7 @@ function evidenceJson(e: DeskEvidence) {
   }
 }
 
-const IdParam = z.object({ id: z.string().openapi({ description: 'Case id (UUID)' }) })
+const IdParam = z.object({ id: z.string().max(2048).openapi({ description: 'Case id (UUID)' }) })
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 function parseDay(errs: FieldErrors, field: string, v: string | undefined): string | undefined {
@@ -113,7 +113,7 @@ export function registerAdminCaseRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       middleware: [read] as const,
       request: { query: CaseListQuerySchema },
       responses: {
-        200: { description: 'A page of cases', content: { 'application/json': { schema: z.object({ cases: z.array(CaseSummarySchema), nextCursor: z.string().nullable() }) } } },
+        200: { description: 'A page of cases', content: { 'application/json': { schema: z.object({ cases: z.array(CaseSummarySchema).max(1000), nextCursor: z.string().max(2048).nullable() }) } } },
         ...errors(400, 401, 403),
       },
     }),
@@ -288,7 +288,7 @@ export function registerAdminCaseRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       middleware: [triage] as const,
       request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: TransitionInputSchema } } } },
       responses: {
-        200: { description: 'Moved', content: { 'application/json': { schema: z.object({ case: CaseSummarySchema, exclusionsAdded: z.array(z.string()) }) } } },
+        200: { description: 'Moved', content: { 'application/json': { schema: z.object({ case: CaseSummarySchema, exclusionsAdded: z.array(z.string().max(2048)).max(1000) }) } } },
         ...errors(400, 401, 403, 404, 409),
       },
     }),

@@ -12,7 +12,7 @@ import { actorOf, requireScope } from '../auth.js'
 import { errors } from '../schemas.js'
 
 const SubjectSchema = z
-  .object({ email: z.string().trim().email('email must be an e-mail address').max(320) })
+  .object({ email: z.string().max(2048).trim().email('email must be an e-mail address').max(320) })
   .strict()
   .openapi('DataSubject')
 
@@ -30,7 +30,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       middleware: [auth] as const,
       request: { body: { required: true, content: { 'application/json': { schema: SubjectSchema } } } },
       responses: {
-        200: { description: 'The export', content: { 'application/json': { schema: z.object({ email: z.string(), exportedAt: z.string(), reports: z.array(z.record(z.string(), z.unknown())) }) } } },
+        200: { description: 'The export', content: { 'application/json': { schema: z.object({ email: z.string().max(2048), exportedAt: z.string().max(2048), reports: z.array(z.record(z.string().max(2048), z.unknown())).max(1000) }) } } },
         ...errors(400, 401, 403),
       },
     }),
@@ -56,7 +56,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       responses: {
         200: {
           description: 'What was erased',
-          content: { 'application/json': { schema: z.object({ erasedAt: z.string(), reports: z.array(z.string()), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number() }) } },
+          content: { 'application/json': { schema: z.object({ erasedAt: z.string().max(2048), reports: z.array(z.string().max(2048)).max(1000), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number() }) } },
         },
         ...errors(400, 401, 403),
       },

@@ -38,9 +38,9 @@ export function registerFeedSignatureRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedC
     path: '/v1/versions/{serial}.sig',
     tags: ['Feed'],
     summary: 'Detached Ed25519 signature (64 raw bytes) of GET /v1/versions/{serial}',
-    request: { params: z.object({ serial: z.string().regex(/^[1-9][0-9]{0,9}$/) }) },
+    request: { params: z.object({ serial: z.string().max(10).regex(/^[1-9][0-9]{0,9}$/) }) },
     responses: {
-      200: { description: 'Signature', content: { 'application/octet-stream': { schema: z.string().openapi({ format: 'binary' }) } } },
+      200: { description: 'Signature', content: { 'application/octet-stream': { schema: z.string().max(2048).openapi({ format: 'binary' }) } } },
       304: { description: 'Not modified' },
       ...errors(404),
     },
@@ -69,7 +69,7 @@ export function registerFeedSignatureRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedC
       tags: ['Feed'],
       summary: 'Public key (SPKI PEM) that verifies the feed signatures',
       responses: {
-        200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string() } } },
+        200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string().max(2048) } } },
         ...errors(404),
       },
     }),

@@ -20,7 +20,7 @@ export function registerLookupRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       path: '/v1/lookup/{ip}',
       tags: ['Feed'],
       summary: 'Whether an IP address belongs to our scanner ranges',
-      request: { params: z.object({ ip: z.string().openapi({ example: '192.0.2.10' }) }) },
+      request: { params: z.object({ ip: z.string().max(2048).openapi({ example: '192.0.2.10' }) }) },
       responses: {
         200: { description: 'Lookup result', content: { 'application/json': { schema: LookupSchema } } },
         ...errors(400, 503),

@@ -152,7 +152,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
         'the same key and body within 24 hours return the first response; a different body is refused (422).',
       middleware: [intakeGate] as const,
       request: {
-        headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Up to 255 visible ASCII characters' }) }),
+        headers: z.object({ 'idempotency-key': z.string().max(2048).optional().openapi({ description: 'Up to 255 visible ASCII characters' }) }),
         // documentation only: the handler parses the body itself (the XARF variant has other fields)
         body: { required: true, content: { 'application/json': { schema: inputRef }, [FORM]: { schema: inputRef } } },
       },
@@ -212,7 +212,8 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       path: '/v1/reports/{ref}',
       tags: ['Reports'],
       summary: 'Status of your report (send the status token as a bearer token)',
-      request: { params: z.object({ ref: z.string().openapi({ example: 'R-7K3M9Q2XTV' }) }) },
+      security: [{ statusToken: [] }],
+      request: { params: z.object({ ref: z.string().max(64).openapi({ example: 'R-7K3M9Q2XTV' }) }) },
       responses: {
         200: { description: 'Status', content: { 'application/json': { schema: ReportStatusSchema } } },
         ...errors(401, 404),

@@ -16,16 +16,16 @@ import type { FeedContext } from './feed-context.js'
 
 const FormatSchema = z
   .object({
-    id: z.string(),
-    title: z.string(),
-    extension: z.string(),
+    id: z.string().max(2048),
+    title: z.string().max(2048),
+    extension: z.string().max(2048),
     separateFamilies: z.boolean(),
-    families: z.array(z.enum(['ipv4', 'ipv6'])),
-    validator: z.string().nullable(),
-    name: z.object({ default: z.string(), maxLength: z.number().int(), description: z.string() }),
-    maxEntries: z.object({ default: z.number().int().optional(), max: z.number().int(), reason: z.string() }).nullable(),
-    applyHint: z.string(),
-    url: z.string(),
+    families: z.array(z.enum(['ipv4', 'ipv6'])).max(1000),
+    validator: z.string().max(2048).nullable(),
+    name: z.object({ default: z.string().max(2048), maxLength: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), description: z.string().max(2048) }),
+    maxEntries: z.object({ default: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }).optional(), max: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), reason: z.string().max(2048) }).nullable(),
+    applyHint: z.string().max(2048),
+    url: z.string().max(2048),
   })
   .openapi('RuleFormat')
 
@@ -53,7 +53,7 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       path: '/v1/rules',
       tags: ['Firewall snippets'],
       summary: 'The firewall targets snippets are available for',
-      responses: { 200: { description: 'Formats', content: { 'application/json': { schema: z.object({ formats: z.array(FormatSchema) }) } } } },
+      responses: { 200: { description: 'Formats', content: { 'application/json': { schema: z.object({ formats: z.array(FormatSchema).max(1000) }) } } } },
     }),
     (c) => {
       c.header('cache-control', 'public, max-age=3600')
@@ -69,14 +69,14 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       tags: ['Firewall snippets'],
       summary: 'A ready-to-paste snippet for one firewall target, from the latest version',
       request: {
-        params: z.object({ format: z.string().openapi({ example: 'nftables' }) }),
+        params: z.object({ format: z.string().max(2048).openapi({ example: 'nftables' }) }),
         query: FeedQuerySchema.extend({
-          name: z.string().optional().openapi({ description: 'chain / set / list / object name (validated per target)' }),
-          max_entries: z.string().optional().openapi({ description: 'split into objects of at most N entries (targets with limits)' }),
+          name: z.string().max(2048).optional().openapi({ description: 'chain / set / list / object name (validated per target)' }),
+          max_entries: z.string().max(2048).optional().openapi({ description: 'split into objects of at most N entries (targets with limits)' }),
         }),
       },
       responses: {
-        200: { description: 'The snippet', content: { 'text/plain': { schema: z.string() } } },
+        200: { description: 'The snippet', content: { 'text/plain': { schema: z.string().max(16_777_216) } } },
         304: { description: 'Not modified' },
         ...errors(400, 404, 503),
       },

@@ -11,7 +11,7 @@ import { VERDICTS } from '../../domain/intake/verdicts.js'
 import type { AppEnv } from '../app-env.js'
 import { errors } from '../schemas.js'
 
-const CellSchema = z.union([z.number().int(), z.literal('<5'), z.literal('suppressed')])
+const CellSchema = z.union([z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), z.literal('<5'), z.literal('suppressed')])
 
 /** Every verdict and category appears in every month, so an absent key reveals nothing. */
 function fill(keys: readonly string[], counts: Record<string, number>): Record<string, number> {
@@ -31,8 +31,8 @@ export function registerStatsRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): 
           content: {
             'application/json': {
               schema: z.object({
-                generatedAt: z.string(),
-                months: z.array(z.object({ month: z.string(), total: CellSchema, byVerdict: z.record(z.string(), CellSchema), byCategory: z.record(z.string(), CellSchema) })),
+                generatedAt: z.string().max(2048),
+                months: z.array(z.object({ month: z.string().max(2048), total: CellSchema, byVerdict: z.record(z.string().max(2048), CellSchema), byCategory: z.record(z.string().max(2048), CellSchema) })).max(1000),
               }),
             },
           },
