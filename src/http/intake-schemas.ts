@@ -234,3 +234,44 @@ export const ExclusionCheckSchema = z
     exclusions: z.array(z.object({ target: z.string().max(2048), reason: z.string().max(2048), since: z.string().max(2048) })).max(1000),
   })
   .openapi('ExclusionCheck')
+
+/**
+ * An XARF v4 `connection` report as POST /v1/reports takes it. For the document only:
+ * the handler checks the document with domain/intake/xarf.ts (which also names the field
+ * of every problem); the limits here are the ones it enforces.
+ */
+const XarfParty = z
+  .object({ org: z.string().max(200).optional(), contact: z.string().max(320).optional(), domain: z.string().max(253).optional() })
+  .passthrough()
+export const XarfReportSchema = z
+  .object({
+    xarf_version: z.string().max(16).openapi({ description: 'A XARF 4 version; its presence marks the body as XARF', example: '4.0.0' }),
+    report_id: z.string().max(200).optional().openapi({ description: 'The sender’s id of this report' }),
+    timestamp: z.string().max(64).optional().openapi({ description: 'ISO-8601; required unless first_seen is given' }),
+    first_seen: z.string().max(64).optional(),
+    last_seen: z.string().max(64).optional(),
+    reporter: XarfParty.optional(),
+    sender: XarfParty.optional(),
+    source_identifier: z.union([z.string().max(64), z.array(z.string().max(64)).max(50)]),
+    category: z.literal('connection'),
+    type: z.string().max(64).openapi({ example: 'port_scan' }),
+    destination_ip: z.string().max(64),
+    protocol: z.string().max(16).optional(),
+    description: z.string().max(4000).optional(),
+    ports_scanned: z.array(z.number().int().min(0).max(65535).openapi({ format: 'int32' })).max(65536).optional(),
+    evidence: z
+      .array(
+        z
+          .object({
+            content_type: z.string().max(200),
+            payload: z.string().max(7 * 1024 * 1024).openapi({ description: 'base64; the whole document is at most 5 MiB' }),
+            description: z.string().max(4000).optional(),
+            hash: z.string().max(200).optional(),
+          })
+          .passthrough(),
+      )
+      .max(50)
+      .optional(),
+  })
+  .passthrough()
+  .openapi('XarfReport', { description: 'An XARF v4 report of category `connection`; other XARF members are accepted and kept with the report' })

@@ -145,6 +145,9 @@ function operationId(method: string, path: string): string {
   return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')
 }
 
+/** Paths whose answer never depends on the database, so never 503. */
+const NO_DATABASE = new Set(['/healthz', '/.well-known/scangate-feed-key.pem'])
+
 const RETRY_AFTER = {
   description: 'Seconds to wait before retrying',
   schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 86_400 },
@@ -186,6 +189,8 @@ export function completeDocument(generated: OpenApiDocument): OpenApiDocument {
         if (op.security.some((req) => !('statusToken' in req))) responses['403'] ??= problemResponse('403')
       }
       if (op.requestBody?.content) responses['415'] ??= problemResponse('415')
+      // every route but liveness reads the database (or a cache filled from it), which can be down
+      if (!NO_DATABASE.has(path)) responses['503'] ??= problemResponse('503')
       if ((op.parameters?.length || op.requestBody) && !responses['400']) responses['400'] = problemResponse('400')
       for (const [status, res] of Object.entries(responses)) {
         if (!res.content?.['application/problem+json']) continue

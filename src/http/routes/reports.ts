@@ -37,7 +37,7 @@ import { sha256Hex } from '../../domain/sha256.js'
 import type { AppEnv } from '../app-env.js'
 import { bearerToken } from '../auth.js'
 import { isJsonMediaType, KIB, limitBody, mediaType, MIB, parseJson, prefersHtml, tooLarge, unsupportedMediaType } from '../intake-body.js'
-import { ReportCreatedSchema, ReportInputSchema, ReportStatusSchema } from '../intake-schemas.js'
+import { ReportCreatedSchema, ReportInputSchema, ReportStatusSchema, XarfReportSchema } from '../intake-schemas.js'
 import { errors } from '../schemas.js'
 
 export const REPORT_MAX_BYTES = 256 * KIB
@@ -139,7 +139,10 @@ const NOT_FOUND = 'No report with this reference and status token. Check both; t
 
 export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): void {
   app.openAPIRegistry.register('ReportInput', ReportInputSchema)
+  app.openAPIRegistry.register('XarfReport', XarfReportSchema)
   const inputRef = { $ref: '#/components/schemas/ReportInput' }
+  // a JSON body with `xarf_version` is read as XARF (see isXarf)
+  const jsonRef = { oneOf: [inputRef, { $ref: '#/components/schemas/XarfReport' }] }
 
   app.openapi(
     createRoute({
@@ -154,12 +157,12 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       request: {
         headers: z.object({ 'idempotency-key': z.string().max(2048).optional().openapi({ description: 'Up to 255 visible ASCII characters' }) }),
         // documentation only: the handler parses the body itself (the XARF variant has other fields)
-        body: { required: true, content: { 'application/json': { schema: inputRef }, [FORM]: { schema: inputRef } } },
+        body: { required: true, content: { 'application/json': { schema: jsonRef }, [FORM]: { schema: inputRef } } },
       },
       responses: {
         201: { description: 'Received', content: { 'application/json': { schema: ReportCreatedSchema } } },
         303: { description: 'Browser form post: to the receipt page (token in a one-time cookie)' },
-        ...errors(400, 413, 415, 422),
+        ...errors(400, 413, 415, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -216,7 +219,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       request: { params: z.object({ ref: z.string().max(64).openapi({ example: 'R-7K3M9Q2XTV' }) }) },
       responses: {
         200: { description: 'Status', content: { 'application/json': { schema: ReportStatusSchema } } },
-        ...errors(401, 404),
+        ...errors(401, 404, 429, 503),
       },
     }),
     async (c) => {

@@ -76,7 +76,10 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         }),
       },
       responses: {
-        200: { description: 'The snippet', content: { 'text/plain': { schema: z.string().max(16_777_216) } } },
+        200: {
+          description: 'The snippet (`kubernetes` manifests are YAML)',
+          content: { 'text/plain': { schema: z.string().max(16_777_216) }, 'application/yaml': { schema: z.string().max(16_777_216) } },
+        },
         304: { description: 'Not modified' },
         ...errors(400, 404, 503),
       },
