@@ -192,6 +192,13 @@ if [ "$TARGETS" = both ] || [ "$TARGETS" = workerd ]; then
     FAILED=1
     cat "$WORK/bundle.log"
   fi
+  # the mail Worker (Email Routing) has the same budget
+  if "$BIN/wrangler" deploy -c wrangler.mail.toml --dry-run --outdir "$WORK/bundle-mail" >"$WORK/bundle-mail.log" 2>&1; then
+    helper bundle-budget "$WORK/bundle-mail.log" 300 || FAILED=1
+  else
+    FAILED=1
+    cat "$WORK/bundle-mail.log"
+  fi
 fi
 
 if [ "${#REPORTS[@]}" -gt 0 ]; then helper compare "${REPORTS[@]}" || FAILED=1; fi

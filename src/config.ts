@@ -27,8 +27,33 @@ const ConfigSchema = z.object({
   RETENTION_CONTACT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RETENTION_XARF_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Serve Prometheus metrics at GET /metrics on this port (Node; off when unset). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** How long SIGTERM waits for requests in flight before cutting connections. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Ed25519 private key (base64 PKCS#8 or PEM) that signs published versions. */
   FEED_SIGNING_KEY: z.string().optional(),
+  /** Outgoing mail (acknowledgements, desk replies): smtp://user:pass@host:587 or smtps://… */
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:/i.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  /** The From address of everything we send. */
+  MAIL_FROM: z.string().email().max(254).optional(),
+  /** Port of the SMTP listener that takes abuse mail in (off when unset). */
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SMTP_HOST: z.string().optional(),
+  /** Addresses the listener accepts mail for, comma-separated (e.g. abuse@example.com). */
+  SMTP_RECIPIENTS: z
+    .string()
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean).map((a) => a.toLowerCase()))
+    .pipe(z.array(z.string().email().max(254)).max(100))
+    .optional(),
+  /** PEM certificate and key files: the listener offers STARTTLS when both are set. */
+  SMTP_TLS_CERT: z.string().optional(),
+  SMTP_TLS_KEY: z.string().optional(),
+  /** Largest message taken in, in bytes (SMTP SIZE, the pipe, Email Routing). */
+  MAIL_MAX_BYTES: z.coerce.number().int().min(64 * 1024).max(100 * 1024 * 1024).default(25 * 1024 * 1024),
+  MAIL_ACKS_PER_SENDER_PER_DAY: z.coerce.number().int().min(0).max(10_000).default(10),
+  MAIL_INTAKE_PER_SENDER_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(120),
 })
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>
@@ -42,6 +67,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
   }
   return Object.freeze(result.data)
+}
+
+/** What the mail intake needs from the configuration (every way in uses the same). */
+export function mailIntakeSettings(config: Config) {
+  const own = [config.MAIL_FROM, ...(config.SMTP_RECIPIENTS ?? [])].filter((a): a is string => !!a).map((a) => a.toLowerCase())
+  return {
+    ownAddresses: own,
+    maxBytes: config.MAIL_MAX_BYTES,
+    acksPerSenderPerDay: config.MAIL_ACKS_PER_SENDER_PER_DAY,
+    intakePerSenderPerHour: config.MAIL_INTAKE_PER_SENDER_PER_HOUR,
+  }
 }
 
 /** The retention policy a configuration asks for. */

@@ -15,6 +15,7 @@ import type { Verdict } from '../domain/intake/verdicts.js'
 import { appendAudit } from './audit-repository.js'
 import { addHistory, addNote, getCase, setAssignee, setStatus, type CaseRecord, type NoteRecord } from './case-repository.js'
 import { addExclusions } from './exclusion-repository.js'
+import { enqueueReporterNoteMails } from './mail-replies.js'
 import { listSessionLinksOfCase, targetsOfCase } from './report-repository.js'
 import type { Database } from './schema.js'
 import { loadSessions } from './session-repository.js'
@@ -88,6 +89,8 @@ export async function addCaseNote(
       }
     }
     const n = await addNote(trx, k.id, { author: actor.name, visibility: input.visibility, body }, now)
+    // reporters who wrote by e-mail get the note as an e-mail too
+    if (n.visibility === 'reporter') await enqueueReporterNoteMails(trx, k.id, { id: n.id, body }, now)
     await addHistory(trx, k.id, now, actor.name, 'note_added', { noteId: n.id, visibility: n.visibility })
     await appendAudit(trx, { actor: actor.audit, action: 'case.note', objectType: 'case', objectId: k.id, diff: { noteId: n.id, visibility: n.visibility } }, now)
     return n

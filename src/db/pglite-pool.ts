@@ -39,8 +39,10 @@ function toKyselyResult<R>(result: PGliteResults<R> | undefined): PostgresQueryR
  * @param pg an opened PGlite instance
  * @param opts.closeOnEnd whether `end()` (Kysely's `destroy()`) closes PGlite too
  */
-export function createPGlitePool(pg: PGliteLike, opts: { closeOnEnd?: boolean } = {}): PostgresPool {
+export function createPGlitePool(pg: PGliteLike, opts: { closeOnEnd?: boolean } = {}): PostgresPool & { waiting(): number; busy(): boolean } {
   let tail: Promise<void> = Promise.resolve()
+  // connections handed out or waiting for the session
+  let inLine = 0
 
   async function run(sql: string, parameters: ReadonlyArray<unknown>): Promise<PgResult> {
     // Parameterless text may hold several statements (migrations); only the simple
@@ -54,10 +56,13 @@ export function createPGlitePool(pg: PGliteLike, opts: { closeOnEnd?: boolean } 
   type PgResult = PostgresQueryResult<unknown>
 
   return {
+    waiting: () => Math.max(0, inLine - 1),
+    busy: () => inLine > 0,
     async connect(): Promise<PostgresPoolClient> {
       let release!: () => void
       const previous = tail
       tail = new Promise<void>((resolve) => (release = resolve))
+      inLine++
       await previous
       let released = false
       const client = {
@@ -65,6 +70,7 @@ export function createPGlitePool(pg: PGliteLike, opts: { closeOnEnd?: boolean } 
         release: () => {
           if (!released) {
             released = true
+            inLine--
             release()
           }
         },

@@ -9,6 +9,7 @@ import type { RetentionCutoffs } from '../domain/privacy/retention.js'
 import type { CaseStatus } from '../domain/intake/case-state.js'
 import { reporterStatus, verdictText } from '../domain/intake/reporter-status.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
+import { eraseMailFrom } from './mail-repository.js'
 import type { Database } from './schema.js'
 
 export interface PurgeCounts {
@@ -170,13 +171,17 @@ export interface ErasureResult {
   contacts: number
   evidence: number
   xarfDocuments: number
+  /** raw e-mails from the address (or behind its reports) whose bytes were removed */
+  mailMessages: number
 }
 
 /** Removes the contact, evidence and raw XARF documents of every report from `email`. */
 export async function eraseSubject(db: Kysely<Database>, email: string, now: Date): Promise<ErasureResult> {
   return db.transaction().execute(async (trx) => {
+    // before the contacts go: they lead to the mails behind the reports
+    const mailMessages = await eraseMailFrom(trx, email, now)
     const ids = await reportIdsFor(trx, email)
-    if (ids.length === 0) return { reports: [], contacts: 0, evidence: 0, xarfDocuments: 0 }
+    if (ids.length === 0) return { reports: [], contacts: 0, evidence: 0, xarfDocuments: 0, mailMessages }
     const refs = await trx.selectFrom('reports').select('ref').where('id', 'in', ids).orderBy('ref').execute()
     const contacts = await trx.deleteFrom('report_contacts').where('report_id', 'in', ids).executeTakeFirst()
     const evidence = await trx.deleteFrom('report_evidence').where('report_id', 'in', ids).executeTakeFirst()
@@ -193,6 +198,7 @@ export async function eraseSubject(db: Kysely<Database>, email: string, now: Dat
       contacts: Number(contacts.numDeletedRows),
       evidence: Number(evidence.numDeletedRows),
       xarfDocuments: Number(xarf.numDeletedRows),
+      mailMessages,
     }
   })
 }

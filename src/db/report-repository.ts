@@ -24,7 +24,7 @@ const DAY_MS = 86_400_000
 
 export interface NewReport {
   report: ValidReport
-  channel: 'json' | 'form' | 'xarf'
+  channel: 'json' | 'form' | 'xarf' | 'email'
   statusTokenHash: string
   evidence: EvidenceItem[]
   xarf: { document: string; reportId: string | null; type: string; reporterOrg: string | null } | null

@@ -6,14 +6,20 @@
 import type { Kysely } from 'kysely'
 import { retentionCutoffs, type RetentionPolicy } from '../domain/privacy/retention.js'
 import { appendAudit } from './audit-repository.js'
+import { purgeMailMessages } from './mail-repository.js'
 import { purgeOutbox } from './outbox.js'
 import { purgeExpired, type PurgeCounts } from './privacy-repository.js'
 import type { Database } from './schema.js'
 
-export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionPolicy, now: Date, actor: string): Promise<PurgeCounts & { outbox: number }> {
+export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionPolicy, now: Date, actor: string): Promise<PurgeCounts & { outbox: number; mailMessages: number }> {
   const cutoffs = retentionCutoffs(policy, now)
-  const counts = { ...(await purgeExpired(db, cutoffs, now)), outbox: await purgeOutbox(db, cutoffs.outboxBefore) }
-  if (counts.contacts + counts.evidence + counts.xarfDocuments + counts.outbox > 0) {
+  const counts = {
+    ...(await purgeExpired(db, cutoffs, now)),
+    outbox: await purgeOutbox(db, cutoffs.outboxBefore),
+    // raw e-mails are evidence: same retention period
+    mailMessages: await purgeMailMessages(db, cutoffs.evidenceBefore, now),
+  }
+  if (counts.contacts + counts.evidence + counts.xarfDocuments + counts.outbox + counts.mailMessages > 0) {
     await appendAudit(db, { actor, action: 'retention.purge', objectType: 'personal_data', diff: { ...counts, policy } }, now)
   }
   return counts

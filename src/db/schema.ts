@@ -103,7 +103,7 @@ export interface ReportsTable {
   id: Generated<string>
   ref: string
   status_token_hash: string
-  channel: 'json' | 'form' | 'xarf'
+  channel: 'json' | 'form' | 'xarf' | 'email'
   category: string
   protocol: string | null
   ports: number[] | null
@@ -268,6 +268,34 @@ export interface OutboxAttemptsTable {
   error: string | null
 }
 
+// --- e-mail intake (migrations/0009_mail_intake.sql) ---------------------------------
+
+export type MailVia = 'pipe' | 'smtp' | 'email-routing' | 'desk'
+export type MailStatus = 'accepted' | 'unparsed' | 'converted' | 'dismissed'
+
+export interface MailMessagesTable {
+  id: Generated<string>
+  received_at: Timestamp
+  via: MailVia
+  sha256: string
+  message_id: string | null
+  size_bytes: number
+  raw: Uint8Array | null
+  sender: string | null
+  subject: string | null
+  status: MailStatus
+  reason: string | null
+  report_count: Generated<number>
+  raw_purged_at: Timestamp | null
+  parsed_at: Timestamp
+  created_at: Timestamp
+}
+
+export interface MailMessageReportsTable {
+  mail_id: string
+  report_id: string
+}
+
 export interface Database {
   scanner_ranges: ScannerRangesTable
   feed_versions: FeedVersionsTable
@@ -291,6 +319,8 @@ export interface Database {
   desk_sessions: DeskSessionsTable
   outbox: OutboxTable
   outbox_attempts: OutboxAttemptsTable
+  mail_messages: MailMessagesTable
+  mail_message_reports: MailMessageReportsTable
 }
 
 export type ScannerRangeRow = Selectable<ScannerRangesTable>

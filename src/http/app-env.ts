@@ -25,6 +25,16 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
+/**
+ * Counters the app feeds (Prometheus on Node; nothing on Workers). `route` is the
+ * route pattern (`/v1/versions/:serial`), never the raw path, so labels stay few.
+ */
+export interface MetricsRecorder {
+  /** `raw` is the request object the runtime handed in (the Node cache labels its hits by it). */
+  request(info: { method: string; route: string; status: number; seconds: number; raw: Request }): void
+  rateLimited(policy: string): void
+}
+
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} }
 
 export interface AppDeps {
@@ -46,6 +56,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter
   /** Limits for the public write and status endpoints. */
   rateLimits?: Partial<RateLimits>
+  /** Request and rate-limit counters (Node: prom-client; absent on Workers). */
+  metrics?: MetricsRecorder
   /** Called after a successful publish (the Node timer reschedules itself). */
   onPublished?: (serial: number) => void
 }

@@ -12,6 +12,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
+import { routePath } from 'hono/route'
 import { DomainError } from '../domain/errors.js'
 import { silentLogger, type AppDeps, type AppEnv } from './app-env.js'
 import { createErrorHandler, summarise, zodFieldErrors } from './error-handler.js'
@@ -21,6 +22,7 @@ import { registerAdminAuditRoutes } from './routes/admin-audit.js'
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy.js'
 import { registerStatsRoutes } from './routes/stats.js'
 import { registerAdminCaseRoutes } from './routes/admin-cases.js'
+import { registerAdminMailRoutes } from './routes/admin-mail.js'
 import { registerAdminSessionRoutes } from './routes/admin-sessions.js'
 import { registerExclusionRoutes } from './routes/exclusions.js'
 import { registerReportReceiptRoutes } from './routes/report-receipt.js'
@@ -65,18 +67,25 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', requestId({ headerName: '' }))
   app.use('*', securityHeaders())
+  const metrics = deps.metrics
   app.use('*', async (c, next) => {
     const started = performance.now()
     c.set('db', deps.getDb(c))
     await next()
+    const ms = performance.now() - started
     // method, path and status only: queries, bodies and headers may carry personal data or tokens
     log.info('request', {
       requestId: c.get('requestId'),
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       status: c.res.status,
-      ms: Math.round((performance.now() - started) * 10) / 10,
+      ms: Math.round(ms * 10) / 10,
     })
+    if (metrics) {
+      // the last matched route is the handler's pattern; '*' means no route matched
+      const route = routePath(c, -1)
+      metrics.request({ method: c.req.method, route: route === '*' || route === '/*' ? 'unmatched' : route, status: c.res.status, seconds: ms / 1000, raw: c.req.raw })
+    }
   })
 
   registerPageMiddleware(app)
@@ -96,6 +105,7 @@ export function createApp(deps: AppDeps) {
   registerReportReceiptRoutes(app)
   registerPageRoutes(app, feed, now)
   registerAdminCaseRoutes(app, now)
+  registerAdminMailRoutes(app, now)
   registerExclusionRoutes(app, now)
   registerOpenApiRoutes(app, deps.publicUrl)
   registerApiDocsRoutes(app)

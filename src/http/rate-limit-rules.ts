@@ -14,13 +14,14 @@ import { postgresRateLimiter, rateLimit } from './rate-limit.js'
 export function applyRateLimits(app: OpenAPIHono<AppEnv>, deps: AppDeps, now: () => Date, log: Logger): void {
   const limits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits }
   const limiter = deps.rateLimiter ?? postgresRateLimiter
+  const refused = deps.metrics ? (policy: string) => deps.metrics!.rateLimited(policy) : undefined
   const client = (c: Parameters<AppDeps['getClientIp']>[0]) => clientKey(deps.getClientIp(c))
 
   const reportRules = [
     { policy: { name: 'report-min', limit: limits.reportsPerMinute, windowSeconds: 60 }, key: client },
     { policy: { name: 'report-day', limit: limits.reportsPerDay, windowSeconds: 86_400 }, key: client },
   ]
-  app.on('POST', ['/v1/reports', '/report'], rateLimit(limiter, reportRules, now, log))
+  app.on('POST', ['/v1/reports', '/report'], rateLimit(limiter, reportRules, now, log, refused))
 
   const statusRules = [
     { policy: { name: 'status-min', limit: limits.statusPerMinute, windowSeconds: 60 }, key: client },
@@ -37,5 +38,5 @@ export function applyRateLimits(app: OpenAPIHono<AppEnv>, deps: AppDeps, now: ()
       key: (c: Parameters<AppDeps['getClientIp']>[0]) => c.req.param('ref')?.slice(0, 64) ?? null,
     },
   ]
-  app.on('GET', '/v1/reports/:ref', rateLimit(limiter, statusRules, now, log))
+  app.on('GET', '/v1/reports/:ref', rateLimit(limiter, statusRules, now, log, refused))
 }

@@ -33,7 +33,7 @@ export interface RateLimitRule {
  * If the counter store fails, the request goes through: losing a limit briefly is
  * better than refusing abuse reports because a cache is down.
  */
-export function rateLimit(limiter: RateLimiter, rules: RateLimitRule[], now: () => Date, log: Logger) {
+export function rateLimit(limiter: RateLimiter, rules: RateLimitRule[], now: () => Date, log: Logger, onRefused?: (policy: string) => void) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const t = now()
     for (const { policy, key } of rules) {
@@ -48,6 +48,7 @@ export function rateLimit(limiter: RateLimiter, rules: RateLimitRule[], now: () 
       }
       if (count > policy.limit) {
         const retryAfter = secondsUntilReset(t, policy.windowSeconds)
+        onRefused?.(policy.name)
         throw new DomainError(
           'rate_limited',
           `Too many requests: at most ${policy.limit} per ${policy.windowSeconds >= 3600 ? `${policy.windowSeconds / 3600} h` : `${policy.windowSeconds / 60} min`} (${policy.name}). Try again in ${retryAfter} s.`,

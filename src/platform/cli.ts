@@ -1,166 +1,164 @@
 /**
  * @module platform/cli
  * Operator commands: `npm run cli -- <command>`. Uses DATABASE_URL when set, otherwise
- * the embedded database in DATA_DIR (refusing to open it while the server holds it).
+ * the embedded database in DATA_DIR: directly when no server runs, through the server's
+ * control channel when one does. It names the database it uses on stderr, and never
+ * creates an embedded database unless asked (`--init`), so a mistyped DATA_DIR cannot
+ * mint tokens for a database nobody serves.
  */
-import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { parseConfig, retentionPolicy } from '../config.js'
-import { addRanges } from '../db/add-ranges.js'
-import { appendAudit, verifyAudit } from '../db/audit-repository.js'
-import { runRetentionPurge } from '../db/retention-purge.js'
-import { publishCatalogue } from '../db/publish-catalogue.js'
-import { createToken, listTokens, revokeToken } from '../db/token-repository.js'
-import { normaliseRange, type NormalisedRange } from '../domain/catalogue-rules.js'
-import { DomainError } from '../domain/errors.js'
-import { generateFeedKey } from '../domain/feed-signing.js'
-import { parseRangeFile } from '../domain/range-import.js'
-import { parseScopes } from '../domain/tokens.js'
-import { lockDataDir } from './data-dir-lock.js'
-import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
-
-const USAGE = `usage: npm run cli -- <command>
-
-  migrate                                   apply pending migrations
-  token create --name NAME --scopes S[,S]   create an API token (printed once, last line)
-               [--expires-in DAYS]
-  token list                                list tokens (prefix only, never the secret)
-  token revoke ID_OR_PREFIX                 revoke a token
-  import-ranges FILE                        bulk-add ranges from CSV (header row) or JSON
-  publish [--force] [--note TEXT]           publish the catalogue as a new version
-  keygen                                    make an Ed25519 feed signing key pair
-  audit verify                              check the audit trail's hash chain
-  purge                                     delete personal data past its retention period
-`
+import { parseConfig, type Config } from '../config.js'
+import { SCOPES } from '../domain/tokens.js'
+import type { Command, CommandContext, Json, LocalContext, ParsedArgs } from './cli/command.js'
+import { COMMANDS, findCommand } from './cli/commands.js'
+import { runRemote, socketPath } from './control-channel.js'
+import { lockDataDir, lockHolder, SERVER_LOCK_NAME } from './data-dir-lock.js'
+import { ingestMailCommand, reparseMailCommand } from './mail-cli.js'
+import { describeDatabaseUrl, migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 
 const say = (line: string) => process.stdout.write(line + '\n')
 const progress = (line: string) => process.stderr.write(line + '\n')
 
-async function open(): Promise<OpenedDatabase & { release: () => void }> {
-  const config = parseConfig(process.env)
-  if (config.DATABASE_URL) return { ...openPostgres(config.DATABASE_URL, { max: 2 }), release: () => {} }
-  const release = lockDataDir(config.DATA_DIR, 'a scangate CLI command')
-  try {
-    return { ...(await openEmbedded(join(config.DATA_DIR, 'pgdata'))), release }
-  } catch (e) {
-    release()
-    throw e
-  }
+/** Run directly, outside the command table: they read stdin and answer an MTA with sysexits codes. */
+const MAIL_COMMANDS: [string, string][] = [
+  ['ingest-mail < message.eml', 'take one abuse e-mail in (MTA pipe alias; exit 0, 65 unusable, 75 retry later)'],
+  ['reparse-mail --since DATE [--limit N]', 'parse stored unparsed mail again after a parser fix'],
+]
+
+function usage(commands: readonly Command[] = COMMANDS): string {
+  const left = commands.map((c) => `${c.name}${c.usage ? ' ' + c.usage : ''}`)
+  const width = Math.max(...left.map((l) => l.length)) + 2
+  return [
+    'usage: npm run cli -- [--init] <command> [arguments]',
+    '',
+    'commands:',
+    ...commands.map((c, i) => `  ${left[i]!.padEnd(width)}${c.help}`),
+    ...MAIL_COMMANDS.map(([name, help]) => `  ${name.padEnd(width)}${help}`),
+    '',
+    'options:',
+    '  --init    allow creating a new embedded database in DATA_DIR (refused otherwise)',
+    '  --help    this text',
+    '',
+    `token scopes: ${SCOPES.join(', ')}`,
+    '',
+    'database: DATABASE_URL when set, else the embedded one in DATA_DIR (default ./data);',
+    'while the server holds it, commands run inside the server through DATA_DIR/scangate.sock.',
+  ].join('\n')
 }
 
-async function importRanges(opened: OpenedDatabase, file: string): Promise<void> {
-  const rows = parseRangeFile(file, await readFile(file, 'utf8'))
-  const now = new Date()
-  const ranges: NormalisedRange[] = []
-  const problems: string[] = []
-  rows.forEach((row, i) => {
+function parse(command: Command, rest: string[]): ParsedArgs {
+  const { values, positionals } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true })
+  return { values: values as ParsedArgs['values'], positionals }
+}
+
+/** Opens the database itself (no server holds it), runs the command, closes it again. */
+async function runLocally(config: Config, init: boolean, command: Command, input: Json): Promise<Json | void> {
+  let opened: OpenedDatabase
+  let release = () => {}
+  if (config.DATABASE_URL) {
+    progress(`database: ${describeDatabaseUrl(config.DATABASE_URL)}`)
+    opened = openPostgres(config.DATABASE_URL, { max: 2 })
+  } else {
+    const dir = resolve(config.DATA_DIR)
+    const pgdata = join(dir, 'pgdata')
+    const exists = existsSync(join(pgdata, 'PG_VERSION'))
+    if (!exists && !init) {
+      throw new Error(
+        `there is no embedded database at ${pgdata}. Check DATA_DIR (or set DATABASE_URL); ` +
+          'to create a new database there, run the command again with --init.',
+      )
+    }
+    release = lockDataDir(dir, 'a scangate CLI command')
+    progress(`database: embedded ${pgdata}${exists ? '' : ' (new: --init)'}`)
     try {
-      ranges.push(normaliseRange(row.input, now))
+      opened = await openEmbedded(pgdata)
     } catch (e) {
-      if (!(e instanceof DomainError)) throw e
-      problems.push(`${/\.json$/i.test(file) ? 'item' : 'line'} ${row.at}: ${e.message}`)
+      release()
+      throw e
     }
-    if ((i + 1) % 1000 === 0) progress(`validated ${i + 1}/${rows.length} ranges…`)
-  })
-  if (problems.length) {
-    throw new Error(`nothing imported; ${problems.length} invalid row(s):\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? '\n  …' : ''}`)
   }
-  if (rows.length >= 1000) progress(`inserting ${ranges.length} ranges…`)
-  const added = await addRanges(opened.db, ranges, { actor: 'cli', at: now })
-  say(`imported ${added.length} ranges; run \`npm run cli -- publish\` to publish them`)
-}
-
-async function run(argv: string[]): Promise<void> {
-  const [command, sub, ...rest] = argv
-  if (!command || command === 'help' || command === '--help') {
-    say(USAGE)
-    return
-  }
-  if (command === 'keygen') {
-    const { privateKey, publicKeyPem } = await generateFeedKey()
-    say('# Set this secret as FEED_SIGNING_KEY (env var, or `wrangler secret put FEED_SIGNING_KEY`):')
-    say(`FEED_SIGNING_KEY=${privateKey}`)
-    say('# Public key, served at /.well-known/scangate-feed-key.pem:')
-    process.stdout.write(publicKeyPem)
-    return
-  }
-  const known = ['migrate', 'token', 'import-ranges', 'publish', 'audit', 'purge']
-  if (!known.includes(command)) throw new Error(`unknown command '${command}'\n\n${USAGE}`)
-  const opened = await open()
   try {
-    const { applied } = await migrate(opened.db)
-    if (command === 'migrate') {
-      say(applied.length ? `applied ${applied.join(', ')}` : 'schema is current; nothing to apply')
-    } else if (command === 'token') {
-      await tokenCommand(opened, sub, rest)
-    } else if (command === 'import-ranges') {
-      if (!sub) throw new Error('import-ranges needs a FILE')
-      await importRanges(opened, sub)
-    } else if (command === 'purge') {
-      const counts = await runRetentionPurge(opened.db, retentionPolicy(parseConfig(process.env)), new Date(), 'cli')
-      say(`purged ${counts.contacts} contacts, ${counts.evidence} evidence items, ${counts.xarfDocuments} XARF documents, ${counts.idempotencyRecords} idempotency records, ${counts.rateLimitCounters} rate-limit counters`)
-    } else if (command === 'audit') {
-      if (sub !== 'verify') throw new Error(`audit needs verify\n\n${USAGE}`)
-      const result = await verifyAudit(opened.db)
-      if (!result.ok) {
-        throw new Error(`audit trail BROKEN at event ${result.seq}: ${result.reason} (${result.events} events before it verified)`)
-      }
-      say(`audit trail intact: ${result.events} events, head ${result.head}`)
-    } else if (command === 'publish') {
-      const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { force: { type: 'boolean' }, note: { type: 'string' } } })
-      const r = await publishCatalogue(opened.db, { now: new Date(), force: values.force ?? false, note: values.note ?? null, actor: 'cli' })
-      const v = r.version
-      say(`${r.status}: serial ${v.serial}, ${v.counts.ipv4} IPv4 + ${v.counts.ipv6} IPv6 prefixes, sha256 ${v.sha256}`)
-    }
+    if (command.name !== 'migrate') await migrate(opened.db)
+    return await command.run(contextOf(config, opened), input)
   } finally {
     await opened.close()
-    opened.release()
+    release()
   }
 }
 
-async function tokenCommand(opened: OpenedDatabase, sub: string | undefined, rest: string[]): Promise<void> {
-  if (sub === 'create') {
-    const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, scopes: { type: 'string' }, 'expires-in': { type: 'string' } } })
-    if (!values.name) throw new Error('token create needs --name NAME')
-    const scopes = parseScopes(values.scopes ?? '')
-    let expiresAt: Date | null = null
-    if (values['expires-in']) {
-      const days = Number(values['expires-in'])
-      if (!Number.isInteger(days) || days < 1) throw new Error('--expires-in takes a whole number of days')
-      expiresAt = new Date(Date.now() + days * 86_400_000)
-    }
-    const { token, info } = await opened.db.transaction().execute(async (trx) => {
-      const made = await createToken(trx, { name: values.name!, scopes, expiresAt })
-      await appendAudit(trx, { actor: 'cli', action: 'token.create', objectType: 'token', objectId: made.info.id, diff: { name: made.info.name, prefix: made.info.prefix, scopes, expiresAt: expiresAt?.toISOString() ?? null } }, new Date())
-      return made
-    })
-    say(`created token ${info.prefix}… (${info.name}) with scopes ${info.scopes.join(',')}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ''}`)
-    say('store it now: it is shown only once')
-    say(token)
-  } else if (sub === 'list') {
-    for (const t of await listTokens(opened.db)) {
-      const state = t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt < new Date() ? 'expired' : 'active'
-      say([t.id, t.prefix + '…', t.name, t.scopes.join(','), state, t.lastUsedAt?.toISOString() ?? 'never used'].join('\t'))
-    }
-  } else if (sub === 'revoke') {
-    const target = rest[0]
-    if (!target) throw new Error('token revoke needs a token id or prefix')
-    const revoked = await opened.db.transaction().execute(async (trx) => {
-      const done = await revokeToken(trx, target, new Date())
-      for (const t of done) {
-        await appendAudit(trx, { actor: 'cli', action: 'token.revoke', objectType: 'token', objectId: t.id, diff: { name: t.name, prefix: t.prefix } }, new Date())
-      }
-      return done
-    })
-    if (revoked.length === 0) throw new Error(`no active token with id or prefix ${target}`)
-    for (const t of revoked) say(`revoked ${t.prefix}… (${t.name})`)
+function contextOf(config: Config, opened: OpenedDatabase): CommandContext {
+  return {
+    db: opened.db,
+    kind: opened.kind,
+    config,
+    say,
+    progress,
+    ...(opened.dump ? { dumpEmbedded: opened.dump } : {}),
+    published: () => {},
+  }
+}
+
+/** A server that is still starting holds the lock before its socket exists; wait for it a while. */
+async function waitForSocket(path: string, pid: number): Promise<void> {
+  for (let waited = 0; !existsSync(path); waited += 200) {
+    if (waited === 1000) progress(`waiting for the server (pid ${pid}) to finish starting…`)
+    if (waited >= 60_000) throw new Error(`the server (pid ${pid}) holds the database but has not opened ${path}; is it still starting?`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const init = argv.includes('--init')
+  const words = argv.filter((a) => a !== '--init')
+  if (words.length === 0) {
+    progress(usage())
+    return 2
+  }
+  if (['--help', '-h', 'help'].includes(words[0]!)) {
+    say(usage())
+    return 0
+  }
+  const io = { stdin: process.stdin, out: say, err: progress }
+  if (words[0] === 'ingest-mail') return ingestMailCommand(process.env, io)
+  if (words[0] === 'reparse-mail') return reparseMailCommand(words.slice(1), process.env, io)
+  const found = findCommand(words)
+  if (!found) throw new Error(`unknown command '${words.join(' ')}'\n\n${usage()}`)
+  const { command, rest } = found
+  if (rest.includes('--help')) {
+    say(`usage: npm run cli -- ${command.name}${command.usage ? ' ' + command.usage : ''}\n\n  ${command.help}`)
+    return 0
+  }
+  const args = parse(command, rest)
+  const config = parseConfig(process.env)
+  const local: LocalContext = { say, progress, config }
+  const input = command.prepare ? await command.prepare(args, local) : (args as unknown as Json)
+
+  let result: Json | void
+  if (command.database === 'none') {
+    result = await command.run({ config, say, progress, published: () => {} } as unknown as CommandContext, input)
   } else {
-    throw new Error(`token needs create, list or revoke\n\n${USAGE}`)
+    const holder = config.DATABASE_URL ? null : lockHolder(resolve(config.DATA_DIR))
+    if (holder?.who === SERVER_LOCK_NAME) {
+      const dir = resolve(config.DATA_DIR)
+      progress(`database: embedded ${join(dir, 'pgdata')} (through the running server, pid ${holder.pid})`)
+      await waitForSocket(socketPath(dir), holder.pid)
+      result = await runRemote(socketPath(dir), command.name, input, { say, progress })
+    } else {
+      result = await runLocally(config, init, command, input)
+    }
   }
+  if (command.finish) await command.finish(result ?? null, args, local)
+  return 0
 }
 
-run(process.argv.slice(2)).catch((err) => {
-  process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`)
-  process.exitCode = 1
-})
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (err) => {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 1
+  },
+)

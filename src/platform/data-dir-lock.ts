@@ -6,6 +6,9 @@
 import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
+/** How the server names itself in the lock file; the CLI then uses its control channel. */
+export const SERVER_LOCK_NAME = 'the scangate server'
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -13,6 +16,17 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM'
   }
+}
+
+/** Who holds the lock now (a live process other than this one), or null. */
+export function lockHolder(dir: string): { pid: number; who: string } | null {
+  let holder: { pid?: number; who?: string } = {}
+  try {
+    holder = JSON.parse(readFileSync(join(dir, 'scangate.lock'), 'utf8'))
+  } catch {
+    return null
+  }
+  return holder.pid && holder.pid !== process.pid && alive(holder.pid) ? { pid: holder.pid, who: holder.who ?? 'another process' } : null
 }
 
 /** Takes the lock or throws; returns the release function. Stale locks are taken over. */

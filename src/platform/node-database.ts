@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely'
+import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely'
 import pg from 'pg'
 import { migrateToLatest, type MigrationOutcome } from '../db/migrate.js'
 import { isDatabaseUnavailable } from '../http/error-handler.js'
@@ -27,6 +27,16 @@ export interface OpenedDatabase {
   db: Kysely<Database>
   kind: 'postgres' | 'embedded'
   close(): Promise<void>
+  /** Embedded only: a consistent tar.gz of the data directory, taken between transactions. */
+  dump?: () => Promise<Uint8Array>
+  /** Connections in use, idle and waiting (for the metrics). */
+  poolStats(): { total: number; idle: number; waiting: number }
+}
+
+/** Where a connection string points, for the operator: user, host, port and database, never the password. */
+export function describeDatabaseUrl(url: string): string {
+  const u = new URL(url)
+  return `postgres ${u.username ? decodeURIComponent(u.username) + '@' : ''}${u.hostname}:${u.port || '5432'}${u.pathname}`
 }
 
 /**
@@ -53,7 +63,12 @@ export function openPostgres(url: string, opts: { max?: number; options?: string
   // an idle client losing its server must not crash the process; the next query reconnects
   pool.on('error', () => undefined)
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guardedPool(pool) }) })
-  return { db, kind: 'postgres', close: () => db.destroy() }
+  return {
+    db,
+    kind: 'postgres',
+    close: () => db.destroy(),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  }
 }
 
 /** After the database failed to answer, how long new work fails at once instead of waiting too. */
@@ -106,10 +121,22 @@ export async function openEmbedded(dataDir: string | undefined): Promise<OpenedD
   if (dataDir) await mkdir(dataDir, { recursive: true })
   const pglite = new PGlite(dataDir)
   await pglite.waitReady
-  const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool: createPGlitePool(pglite as unknown as PGliteLike, { closeOnEnd: true }) }),
-  })
-  return { db, kind: 'embedded', close: () => db.destroy() }
+  const pool = createPGlitePool(pglite as unknown as PGliteLike, { closeOnEnd: true })
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    kind: 'embedded',
+    close: () => db.destroy(),
+    // holding the one session means no transaction is half done; the checkpoint puts
+    // everything committed into the data files, so the copy needs no WAL replay
+    dump: () =>
+      db.connection().execute(async (conn) => {
+        await sql`checkpoint`.execute(conn)
+        const blob = await pglite.dumpDataDir('gzip')
+        return new Uint8Array(await blob.arrayBuffer())
+      }),
+    poolStats: () => ({ total: 1, idle: pool.busy() ? 0 : 1, waiting: pool.waiting() }),
+  }
 }
 
 export async function migrate(db: Kysely<Database>): Promise<MigrationOutcome> {

@@ -27,6 +27,8 @@ interface Entry {
   headers: Record<string, string>
   body: Buffer
   expires: number
+  /** The route pattern of the answer, for metrics ('' when unknown). */
+  route: string
 }
 
 export interface ResponseCacheOptions {
@@ -36,7 +38,9 @@ export interface ResponseCacheOptions {
   /** Milliseconds clock; injected by tests. */
   now?: () => number
   /** Called for every answer served from the cache (the request log). */
-  onHit?: (info: { method: string; path: string; status: number; ms: number }) => void
+  onHit?: (info: { method: string; path: string; status: number; ms: number; route: string }) => void
+  /** The route pattern the app matched for a request (remembered with its answer). */
+  routeOf?: (req: Request) => string | undefined
 }
 
 const BASE = 'http://cache.invalid'
@@ -50,6 +54,7 @@ export class ResponseCache {
   private readonly maxBytes: number
   private readonly now: () => number
   private readonly onHit: ResponseCacheOptions['onHit']
+  private readonly routeOf: ResponseCacheOptions['routeOf']
 
   constructor(opts: ResponseCacheOptions) {
     this.ttlMs = opts.ttlMs
@@ -57,6 +62,7 @@ export class ResponseCache {
     this.maxBytes = opts.maxBytes ?? 32 * 1024 * 1024
     this.now = opts.now ?? Date.now
     this.onHit = opts.onHit
+    this.routeOf = opts.routeOf
   }
 
   get size(): number {
@@ -78,9 +84,14 @@ export class ResponseCache {
    */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     if (req.method !== 'GET' || this.entries.size === 0) return false
-    const started = performance.now()
-    const key = keyOf(req.headers.host, req.url, req.headers['if-none-match'], req.headers['if-modified-since'])
-    if (key === null) return false
+    const started = this.onHit ? performance.now() : 0
+    const h = req.headers
+    const url = req.url
+    // Looked up by the raw request target, unparsed: entries are stored under the
+    // normalised form (remember()), so only a target already in that form can hit, and
+    // the same string always names the same resource. Anything else goes to the app.
+    if (!h.host || h['if-modified-since'] !== undefined || url === undefined || url.charCodeAt(0) !== 47 /* / */) return false
+    const key = `${h.host.toLowerCase()}\n${url}\n${h['if-none-match'] ?? ''}`
     const entry = this.entries.get(key)
     if (!entry) return false
     if (entry.expires <= this.now()) {
@@ -89,7 +100,7 @@ export class ResponseCache {
     }
     res.writeHead(entry.status, entry.headers)
     res.end(entry.status === 304 ? undefined : entry.body)
-    this.onHit?.({ method: 'GET', path: pathOf(req.url), status: entry.status, ms: Math.round((performance.now() - started) * 10) / 10 })
+    this.onHit?.({ method: 'GET', path: pathOf(url), status: entry.status, ms: Math.round((performance.now() - started) * 10) / 10, route: entry.route })
     return true
   }
 
@@ -119,7 +130,7 @@ export class ResponseCache {
     if (res.status === 200) headers['content-length'] = String(body.length)
     const old = this.entries.get(key)
     if (old) this.drop(key, old)
-    this.entries.set(key, { status: res.status, headers, body, expires: this.now() + this.ttlMs })
+    this.entries.set(key, { status: res.status, headers, body, expires: this.now() + this.ttlMs, route: this.routeOf?.(req) ?? '' })
     this.bytes += body.length
     // Map keeps insertion order: the first key is the one stored longest ago
     for (const [k, e] of this.entries) {

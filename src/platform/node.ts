@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { parseConfig, retentionPolicy, type Config } from '../config.js'
 import { addRanges } from '../db/add-ranges.js'
+import { runOutbox, type OutboxKind, type OutboxSender } from '../db/outbox.js'
 import { publishCatalogue } from '../db/publish-catalogue.js'
 import { listRanges } from '../db/range-repository.js'
 import { relinkOpenReports } from '../db/linking.js'
@@ -22,25 +23,31 @@ import { demoCatalogue } from '../domain/demo-catalogue.js'
 import { createFeedSigner, generateFeedKey, type FeedSigner } from '../domain/feed-signing.js'
 import type { Logger } from '../http/app-env.js'
 import { createApp } from '../http/app.js'
-import { lockDataDir } from './data-dir-lock.js'
+import { COMMANDS } from './cli/commands.js'
+import { startControlServer, socketPath, type ControlServer } from './control-channel.js'
+import { lockDataDir, SERVER_LOCK_NAME } from './data-dir-lock.js'
 import { clientIp } from './client-ip.js'
-import { createLogger } from './logger.js'
+import { createNodeMetrics } from './metrics.js'
+import { createNodeLogger } from './node-logger.js'
+import { drainHttpServer, runShutdown } from './shutdown.js'
+import { SIGNING_KEY_FILE } from './backup.js'
 import { createRedisRateLimiter } from './redis-rate-limiter.js'
 import { migrate, openEmbedded, openPostgres, type OpenedDatabase } from './node-database.js'
 import { ResponseCache } from './node-response-cache.js'
+import { startNodeMail } from './node-mail.js'
 
 /** The longest the lifecycle timer sleeps: other processes may have changed the catalogue. */
 const MAX_TIMER_MS = 5 * 60_000
 
 async function main(): Promise<void> {
   const config = parseConfig(process.env)
-  const log = createLogger(config.LOG_LEVEL)
+  const log = createNodeLogger(config.LOG_LEVEL)
   let release = () => {}
   let opened: OpenedDatabase
   if (config.DATABASE_URL) {
     opened = openPostgres(config.DATABASE_URL, { max: config.DATABASE_POOL_SIZE })
   } else {
-    release = lockDataDir(config.DATA_DIR, 'the scangate server')
+    release = lockDataDir(config.DATA_DIR, SERVER_LOCK_NAME)
     opened = await openEmbedded(join(config.DATA_DIR, 'pgdata'))
   }
   const { db } = opened
@@ -96,7 +103,19 @@ async function main(): Promise<void> {
   purgeTimer.unref()
 
   const redis = config.REDIS_URL ? await createRedisRateLimiter(config.REDIS_URL) : null
+  // what sends the outbox's items from this process; the mail and webhook senders register
+  // here, and the shutdown sequence runs the outbox once more with them
+  const outboxSenders: Partial<Record<OutboxKind, OutboxSender>> = {}
+  const metrics = createNodeMetrics({ db, poolStats: opened.poolStats })
+  const routeOfRequest = new WeakMap<Request, string>()
   const app = createApp({
+    metrics: {
+      request: (info) => {
+        routeOfRequest.set(info.raw, info.route)
+        metrics.recorder.request(info)
+      },
+      rateLimited: (policy) => metrics.recorder.rateLimited(policy),
+    },
     getDb: () => db,
     getClientIp: (c) => clientIp(getConnInfo(c).remote.address ?? null, c.req.header('x-forwarded-for'), config.TRUSTED_PROXY_HOPS),
     ...(redis ? { rateLimiter: redis.limiter } : {}),
@@ -110,15 +129,26 @@ async function main(): Promise<void> {
     feedMaxAge: config.FEED_MAX_AGE,
     feedRefreshMs: config.FEED_REFRESH_MS,
     feedSigner,
-    onPublished: () => void schedule(),
+    onPublished: () => published(),
   })
   await schedule()
+  // outbox mail sender and (with SMTP_PORT) the SMTP listener for abuse mail
+  const mail = await startNodeMail(config, db, log)
 
   // feed polls are answered from memory for as long as the feed store would trust its copy
   const responses = new ResponseCache({
     ttlMs: config.FEED_REFRESH_MS,
-    onHit: (hit) => log.info('request', { ...hit, cached: true }),
+    routeOf: (req) => routeOfRequest.get(req),
+    onHit: (hit) => {
+      log.info('request', { method: hit.method, path: hit.path, status: hit.status, ms: hit.ms, cached: true })
+      metrics.cachedRequest(hit.route || 'cached', hit.status, hit.ms / 1000)
+    },
   })
+  // a publish (API, CLI through the control channel, timer) shows at once in this process
+  const published = () => {
+    responses.clear()
+    void schedule()
+  }
   const listener = getRequestListener(responses.wrap(app.fetch))
   const server = createServer((req, res) => {
     if (!responses.serve(req, res)) void listener(req, res)
@@ -127,26 +157,50 @@ async function main(): Promise<void> {
     const info = server.address() as AddressInfo
     log.info('listening', { url: `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}` })
   })
+  const metricsServer = config.METRICS_PORT ? await metrics.listen(config.METRICS_PORT, config.METRICS_HOST) : null
+  if (metricsServer) log.info('metrics listening', { url: `http://${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` })
+
+  // the CLI reaches the embedded database through this socket while the server holds it
+  let control: ControlServer | null = null
+  if (opened.kind === 'embedded') {
+    control = await startControlServer({
+      path: socketPath(config.DATA_DIR),
+      commands: COMMANDS,
+      context: { db, kind: opened.kind, config, ...(opened.dump ? { dumpEmbedded: opened.dump } : {}), published },
+      log,
+    })
+  }
 
   let stopping = false
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     log.info('shutting down', { signal })
     clearTimeout(timer)
     clearInterval(purgeTimer)
-    server.close(async () => {
-      await opened.close().catch(() => undefined)
-      await redis?.close()
-      release()
-      process.exit(0)
-    })
-    // connections that linger (keep-alive) must not block shutdown forever
-    setTimeout(() => process.exit(0), 10_000).unref()
+    const grace = config.SHUTDOWN_GRACE_MS
+    await runShutdown(
+      [
+        { name: 'stop accepting; finish requests in flight', timeoutMs: grace + 1000, run: () => drainHttpServer(server, grace) },
+        { name: 'close the metrics listener', timeoutMs: 1000, run: () => metricsServer && drainHttpServer(metricsServer, 500) },
+        { name: 'finish control-channel commands', timeoutMs: grace, run: () => control?.close(grace) },
+        { name: 'stop the SMTP listener; send mail already due', timeoutMs: 10_000, run: async () => (await mail.flush(), await mail.stop()) },
+        // one bounded pass, so mail and webhooks already due leave now rather than after the restart
+        { name: 'flush outbox', timeoutMs: 5000, run: () => runOutbox(db, outboxSenders, { now: () => new Date(), limit: 50 }) },
+        { name: 'close redis', timeoutMs: 2000, run: () => redis?.close() },
+        { name: 'close the database', timeoutMs: 5000, run: () => opened.close() },
+      ],
+      log,
+    )
+    release()
+    log.info('stopped')
+    await log.flush()
+    process.exit(0)
   }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
 }
+
 
 /**
  * The feed signer from FEED_SIGNING_KEY. A fresh embedded install gets a key of its own,
@@ -159,7 +213,7 @@ async function loadFeedSigner(config: Config, kind: OpenedDatabase['kind'], log:
     log.warn('FEED_SIGNING_KEY is not set: feed signatures are disabled (make a key with `npm run cli -- keygen`)')
     return undefined
   }
-  const file = join(config.DATA_DIR, 'feed-signing-key')
+  const file = join(config.DATA_DIR, SIGNING_KEY_FILE)
   if (!existsSync(file)) {
     const { privateKey } = await generateFeedKey()
     writeFileSync(file, privateKey + '\n', { mode: 0o600 })

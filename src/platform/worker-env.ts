@@ -6,7 +6,8 @@
  */
 import type { RetentionPolicy } from '../domain/privacy/retention.js'
 import type { Hyperdrive } from '@cloudflare/workers-types/index'
-import { retentionPolicy, parseConfig } from '../config.js'
+import { mailIntakeSettings, retentionPolicy, parseConfig } from '../config.js'
+import type { SendEmailBinding } from './mail-sender.js'
 import { problem, problemResponse } from '../http/problem.js'
 
 /** What wrangler.toml binds. Secrets (`wrangler secret put`) arrive here as strings too. */
@@ -28,6 +29,14 @@ export interface Env {
   RATE_LIMIT_REPORTS_PER_MINUTE?: string
   RATE_LIMIT_REPORTS_PER_DAY?: string
   RATE_LIMIT_STATUS_PER_MINUTE?: string
+  /** [[send_email]] binding: sends the outbox's mail (acknowledgements, desk replies). */
+  SEND_EMAIL?: SendEmailBinding
+  /** From address of our mail, and the mail intake limits (see README, configuration). */
+  MAIL_FROM?: string
+  SMTP_RECIPIENTS?: string
+  MAIL_MAX_BYTES?: string
+  MAIL_ACKS_PER_SENDER_PER_DAY?: string
+  MAIL_INTAKE_PER_SENDER_PER_HOUR?: string
 }
 
 export interface WorkerSettings {
@@ -40,6 +49,13 @@ export interface WorkerSettings {
   feedSigningKey: string | undefined
   rateLimits: { reportsPerMinute: number; reportsPerDay: number; statusPerMinute: number }
   retention: RetentionPolicy
+  mail: {
+    from: string | undefined
+    ownAddresses: string[]
+    maxBytes: number
+    acksPerSenderPerDay: number
+    intakePerSenderPerHour: number
+  }
 }
 
 export type EnvCheck =
@@ -59,6 +75,11 @@ const VARS = [
   'RETENTION_CONTACT_DAYS',
   'RETENTION_EVIDENCE_DAYS',
   'RETENTION_XARF_DAYS',
+  'MAIL_FROM',
+  'SMTP_RECIPIENTS',
+  'MAIL_MAX_BYTES',
+  'MAIL_ACKS_PER_SENDER_PER_DAY',
+  'MAIL_INTAKE_PER_SENDER_PER_HOUR',
 ] as const
 const GENERATION = /^[A-Za-z0-9._-]{1,32}$/
 
@@ -118,6 +139,7 @@ export function checkEnv(env: unknown): EnvCheck {
         statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
       },
       retention: retentionPolicy(config),
+      mail: { from: config.MAIL_FROM, ...mailIntakeSettings(config) },
     },
   }
 }

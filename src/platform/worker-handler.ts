@@ -17,6 +17,7 @@ import { sha256Hex } from '../domain/sha256.js'
 import { createApp, type App } from '../http/app.js'
 import type { Logger } from '../http/app-env.js'
 import { createLogger } from './logger.js'
+import { createBindingMailSender, type SendEmailBinding } from './mail-sender.js'
 import { checkEnv, misconfiguredResponse, type WorkerSettings } from './worker-env.js'
 import { FeedEdgeCache, type CacheLike, type WaitUntil } from './worker-feed-cache.js'
 import { runScheduledJobs, SCHEDULED_JOBS, type ScheduledJob } from './worker-jobs.js'
@@ -130,6 +131,12 @@ export function createWorkerHandler(deps: WorkerDeps) {
     })
   }
 
+  /** The outbox mail sender over the send_email binding, when there is one and MAIL_FROM. */
+  function mailSenderFor(env: unknown, settings: WorkerSettings) {
+    const binding = (env as { SEND_EMAIL?: SendEmailBinding }).SEND_EMAIL
+    return binding && typeof binding.send === 'function' && settings.mail.from ? createBindingMailSender({ binding, from: settings.mail.from }) : undefined
+  }
+
   async function scheduled(controller: { cron: string; scheduledTime: number }, env: unknown, ctx: WaitUntil): Promise<void> {
     const checked = checkEnv(env)
     if (!checked.ok) throw new Error(`worker misconfigured: ${checked.problems.join('; ')}`)
@@ -137,7 +144,8 @@ export function createWorkerHandler(deps: WorkerDeps) {
     const db = deps.openDb(checked.connectionString)
     try {
       log.info('scheduled run', { cron: controller.cron })
-      await runScheduledJobs(deps.jobs ?? SCHEDULED_JOBS, { db, now: now(), log, retention: checked.settings.retention })
+      const mailSender = mailSenderFor(env, checked.settings)
+      await runScheduledJobs(deps.jobs ?? SCHEDULED_JOBS, { db, now: now(), log, retention: checked.settings.retention, ...(mailSender ? { mailSender } : {}) })
     } finally {
       ctx.waitUntil(db.destroy().catch(() => undefined))
     }

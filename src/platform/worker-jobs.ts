@@ -8,6 +8,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { relinkOpenReports } from '../db/linking.js'
+import { runOutbox, type OutboxSender } from '../db/outbox.js'
 import { runRetentionPurge } from '../db/retention-purge.js'
 import { publishDueTransitions } from '../db/scheduled-publish.js'
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/privacy/retention.js'
@@ -20,6 +21,8 @@ export interface JobContext {
   log: Logger
   /** Retention periods from the Worker's configuration. */
   retention?: RetentionPolicy
+  /** The outbox's mail sender (the send_email binding), when the Worker has one. */
+  mailSender?: OutboxSender
 }
 
 export interface ScheduledJob {
@@ -72,8 +75,17 @@ export const relinkJob: ScheduledJob = {
   },
 }
 
+/** Sends due outbox mail through the send_email binding, every minute. */
+export const outboxMailJob: ScheduledJob = {
+  name: 'outbox-mail',
+  async run({ db, now, mailSender }) {
+    if (!mailSender) return { skipped: 'no send_email binding or MAIL_FROM' }
+    return { ...(await runOutbox(db, { mail: mailSender }, { now: () => now, limit: 50 })) }
+  },
+}
+
 /** Run in order on every cron trigger. */
-export const SCHEDULED_JOBS: readonly ScheduledJob[] = [lifecyclePublishJob, retentionPurgeJob, relinkJob]
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [lifecyclePublishJob, retentionPurgeJob, relinkJob, outboxMailJob]
 
 export class ScheduledJobsFailed extends Error {
   readonly results: JobResult[]

@@ -57,7 +57,7 @@ function freePort(): Promise<number> {
 }
 
 function cliToken(name: string, scopes: string): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/platform/cli.ts', 'token', 'create', '--name', name, '--scopes', scopes], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/platform/cli.ts', '--init', 'token', 'create', '--name', name, '--scopes', scopes], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', TEST_DATABASE_URL: '' },
     encoding: 'utf8',

@@ -41,6 +41,10 @@ const UNDOCUMENTED: Record<string, string> = {
   'POST /desk/cases/{id}/notes': 'desk console form (JSON: POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'desk console form (JSON: POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'desk console form (JSON: POST /v1/admin/cases/{id}/transition)',
+  'GET /desk/mail': 'desk unparsed-mail queue (JSON: GET /v1/admin/mail)',
+  'GET /desk/mail/{id}': 'desk page of one stored mail (JSON: GET /v1/admin/mail/{id})',
+  'POST /desk/mail/{id}/report': 'desk console form (JSON: POST /v1/admin/mail/{id}/report)',
+  'POST /desk/mail/{id}/dismiss': 'desk console form (JSON: POST /v1/admin/mail/{id}/dismiss)',
 }
 
 /**

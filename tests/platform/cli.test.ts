@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../src/db/schema.js'
-import { TOKEN_PATTERN } from '../../src/domain/tokens.js'
+import { SCOPES, TOKEN_PATTERN } from '../../src/domain/tokens.js'
 import { openEmbedded, openPostgres } from '../../src/platform/node-database.js'
 import { testDatabaseUrl } from '../helpers/test-db.js'
 
@@ -64,7 +64,7 @@ afterAll(async () => {
 
 describe('cli', () => {
   it('migrates, creates a token printed as the last line, lists it by prefix only, imports and publishes', async () => {
-    const m = await cli('migrate')
+    const m = await cli('--init', 'migrate')
     expect(m.code, m.stderr).toBe(0)
     expect(m.stdout).toMatch(/applied 0001_catalogue|schema is current/)
 
@@ -87,6 +87,7 @@ describe('cli', () => {
     expect(imported.stdout).toMatch(/imported 2 ranges/)
 
     const listed = await cli('token', 'list')
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+PREFIX\s+NAME\s+SCOPES\s+STATE\s+EXPIRES\s+LAST USED$/)
     expect(listed.stdout).toContain(token.slice(0, 11) + '…')
     expect(listed.stdout).not.toContain(token)
     expect(listed.stdout).toContain('ranges:write,reports:read')
@@ -115,6 +116,91 @@ describe('cli', () => {
     const u = await cli('frobnicate')
     expect(u.code).toBe(1)
     expect(u.stderr).toMatch(/unknown command 'frobnicate'/)
+  }, 60_000)
+
+  it('names the database it uses, never with the password', async () => {
+    const r = await cli('token', 'list')
+    expect(r.code, r.stderr).toBe(0)
+    if (env.DATABASE_URL) {
+      const u = new URL(env.DATABASE_URL)
+      expect(r.stderr).toContain(`database: postgres ${u.username ? u.username + '@' : ''}${u.hostname}:${u.port || '5432'}${u.pathname}`)
+      if (u.password) expect(r.stderr).not.toContain(u.password)
+    } else {
+      expect(r.stderr).toContain(`database: embedded ${join(dir, 'pgdata')}`)
+    }
+  }, 60_000)
+
+  it('lists every command and scope for --help, and exits 2 with the same text when given nothing', async () => {
+    const help = await cli('--help')
+    expect(help.code).toBe(0)
+    for (const c of ['migrate', 'token create', 'token list', 'token revoke', 'import-ranges', 'ranges list', 'ranges retire', 'ranges delete', 'publish', 'keygen', 'audit verify', 'purge', 'backup', 'restore']) {
+      expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'))
+    }
+    for (const s of SCOPES) expect(help.stdout).toContain(s)
+    expect(help.stdout).toContain('--dry-run')
+    const bare = await cli()
+    expect(bare.code).toBe(2)
+    expect(bare.stderr).toContain(help.stdout.trim())
+  }, 60_000)
+
+  it('lists, retires and deletes ranges; publish --dry-run prints the diff and writes nothing', async () => {
+    const csv = join(dir, 'more.csv')
+    writeFileSync(csv, 'prefix,pool,region\n203.0.113.0/25,asv-external,eu-west\n198.51.100.0/24,asv-external,eu-west\n')
+    expect((await cli('import-ranges', csv)).code).toBe(0)
+    const listed = await cli('ranges', 'list')
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(listed.stdout.split('\n')[0]).toMatch(/^ID\s+PREFIX\s+POOL\s+REGION\s+STATUS\s+ACTIVE FROM\s+RETIRE AT\s+LABEL$/)
+    const idOf = (prefix: string) => new RegExp(`^([0-9a-f-]{36})\\s+${prefix.replace(/[./]/g, '\\$&')}\\s`, 'm').exec(listed.stdout)?.[1]
+    const published = idOf('192.0.2.0/24')!
+    const fresh = idOf('203.0.113.0/25')!
+    expect(published).toBeTruthy()
+    expect(fresh).toBeTruthy()
+
+    const dry = await cli('publish', '--dry-run')
+    expect(dry.code, dry.stderr).toBe(0)
+    expect(dry.stdout).toMatch(/dry run against serial 1: 2 added, 0 removed, 0 changed/)
+    expect(dry.stdout).toMatch(/^\+ 203\.0\.113\.0\/25 active/m)
+    expect((await cli('publish', '--dry-run')).stdout).toMatch(/dry run against serial 1/)
+
+    // a published range cannot be deleted, only retired
+    const refused = await cli('ranges', 'delete', published)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/192\.0\.2\.0\/24 has been published; schedule its retirement/)
+    const badDate = await cli('ranges', 'retire', published, '--at', 'next tuesday')
+    expect(badDate.code).toBe(1)
+    expect(badDate.stderr).toMatch(/--at takes an ISO 8601 date/)
+    const retire = await cli('ranges', 'retire', published, '--at', '2031-01-01T00:00:00Z')
+    expect(retire.code, retire.stderr).toBe(0)
+    expect(retire.stdout).toMatch(/192\.0\.2\.0\/24 retires at 2031-01-01T00:00:00\.000Z/)
+
+    const deleted = await cli('ranges', 'delete', fresh)
+    expect(deleted.code, deleted.stderr).toBe(0)
+    expect(deleted.stdout).toMatch(/deleted 203\.0\.113\.0\/25/)
+    const after = await cli('ranges', 'list')
+    expect(after.stdout).not.toContain('203.0.113.0/25')
+    expect(after.stdout).toMatch(/192\.0\.2\.0\/24\s+\S+\s+\S+\s+retiring\s+\S+\s+2031-01-01T00:00:00\.000Z/)
+
+    const dry2 = await cli('publish', '--dry-run')
+    expect(dry2.stdout).toMatch(/1 added, 0 removed, 1 changed/)
+    expect(dry2.stdout).toMatch(/^~ 192\.0\.2\.0\/24 .*retireAt: null → 2031-01-01T00:00:00\.000Z/m)
+    await withDatabase(async (db) => {
+      const versions = await db.selectFrom('feed_versions').select('serial').execute()
+      expect(versions.map((v) => v.serial)).toEqual([1])
+      const actions = await db.selectFrom('audit_events').select('action').orderBy('seq').execute()
+      expect(actions.map((a) => a.action).slice(-2)).toEqual(['range.update', 'range.delete'])
+    })
+  }, 180_000)
+
+  it.skipIf(testDatabaseUrl)('refuses to create an embedded database unless asked with --init', async () => {
+    const elsewhere = join(dir, 'typo')
+    const { stdout, stderr, code } = await run(process.execPath, ['--import', 'tsx', 'src/platform/cli.ts', 'token', 'create', '--name', 'x', '--scopes', 'reports:read'], { env: { ...env, DATA_DIR: elsewhere }, timeout: 60_000 }).then(
+      (r) => ({ ...r, code: 0 }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    )
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/there is no embedded database at .*typo\/pgdata.*--init/)
+    expect(stdout).not.toMatch(/sg_/)
+    expect(existsSync(elsewhere)).toBe(false)
   }, 60_000)
 
   it.skipIf(testDatabaseUrl)('will not open an embedded database another live process holds', async () => {

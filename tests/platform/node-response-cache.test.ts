@@ -166,4 +166,19 @@ describe('ResponseCache in front of the Node server', () => {
     await get('/v1/ranges?family=ipv4&x=39')
     expect(appCalls.length).toBe(calls)
   })
+
+  it('hits only for a request target already in normal form; others still get the right answer from the app', async () => {
+    const first = await get('/v1/ranges.txt')
+    expect(first.status).toBe(200)
+    appCalls = []
+    expect((await get('/v1/ranges.txt')).body).toBe(first.body)
+    expect(appCalls).toEqual([])
+    // the same resource spelt differently goes through the app, and is answered the same
+    const dotted = await get('/v1/./ranges.txt')
+    expect(dotted.body).toBe(first.body)
+    expect(appCalls).toEqual(['GET /v1/ranges.txt'])
+    // a different resource never borrows the cached answer
+    const filtered = await get('/v1/ranges.txt?family=ipv6')
+    expect(filtered.status).toBe(404)
+  })
 })

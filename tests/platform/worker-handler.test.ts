@@ -410,7 +410,7 @@ describe('retention purge job', () => {
 
   it('re-links open reports once an hour, at minute 37, and is part of every cron run', async () => {
     const { relinkJob, SCHEDULED_JOBS } = await import('../../src/platform/worker-jobs.js')
-    expect(SCHEDULED_JOBS.map((j) => j.name)).toEqual(['lifecycle-publish', 'retention-purge', 'relink-open-reports'])
+    expect(SCHEDULED_JOBS.map((j) => j.name)).toEqual(['lifecycle-publish', 'retention-purge', 'relink-open-reports', 'outbox-mail'])
     const { openTestDb } = await import('../helpers/test-db.js')
     const t = await openTestDb()
     try {

@@ -14,6 +14,7 @@ import { REPORT_MAX_BYTES } from '../routes/reports.js'
 import { HTML_CSP } from '../security-headers.js'
 import { registerAssetRoutes } from './assets.js'
 import { registerDeskRoutes } from './desk/routes.js'
+import { registerDeskMailRoutes } from './desk/mail.js'
 import { homePage } from './home.js'
 import { MessagePage } from './layout.js'
 import { lookupPage } from './lookup.js'
@@ -39,6 +40,10 @@ export const PAGE_ROUTES: Readonly<Record<string, string>> = {
   'POST /desk/cases/{id}/notes': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/transition)',
+  'GET /desk/mail': 'HTML page: the unparsed-mail queue (the API equivalent is GET /v1/admin/mail)',
+  'GET /desk/mail/{id}': 'HTML page: one stored mail as text (the API equivalent is GET /v1/admin/mail/{id})',
+  'POST /desk/mail/{id}/report': 'browser form post of the desk (the API equivalent is POST /v1/admin/mail/{id}/report)',
+  'POST /desk/mail/{id}/dismiss': 'browser form post of the desk (the API equivalent is POST /v1/admin/mail/{id}/dismiss)',
   'GET /assets/app.css': 'stylesheet of the HTML pages',
   'GET /assets/app.js': 'progressive-enhancement script of the HTML pages',
 }
@@ -106,4 +111,5 @@ export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, 
   app.get('/report/status', (c) => statusFormPage(c))
   app.post('/report/status', limitBody(16 * KIB, 'The status form'), (c) => statusFormPost(c, app))
   registerDeskRoutes(app, now)
+  registerDeskMailRoutes(app, now)
 }

@@ -56,7 +56,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       responses: {
         200: {
           description: 'What was erased',
-          content: { 'application/json': { schema: z.object({ erasedAt: z.string().max(2048), reports: z.array(z.string().max(2048)).max(1000), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number() }) } },
+          content: { 'application/json': { schema: z.object({ erasedAt: z.string().max(64), reports: z.array(z.string().max(64)).max(100_000), contacts: z.number(), evidence: z.number(), xarfDocuments: z.number(), mailMessages: z.number() }) } },
         },
         ...errors(400, 401, 403),
       },

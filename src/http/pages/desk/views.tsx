@@ -308,6 +308,10 @@ function historyText(h: HistoryRecord): string {
       return `${d.visibility === 'reporter' ? 'Reporter-visible' : 'Internal'} note added`
     case 'verdict_suggested':
       return d.to ? `Suggested verdict: ${VERDICT_TEXT[String(d.to)] ?? String(d.to)}${d.from ? ` (was ${VERDICT_TEXT[String(d.from)] ?? String(d.from)})` : ''}` : 'Suggested verdict cleared'
+    case 'mail_note':
+      return `E-mail report ${String(d.ref)}: ${String(d.note)}`
+    case 'mail_converted':
+      return `Report ${String(d.ref)} made by hand from an unparsed e-mail`
     case 'exclusions_added':
       return `Targets excluded from scanning: ${Array.isArray(d.targets) ? d.targets.join(', ') : ''}`
     default:
