@@ -27,7 +27,7 @@ export const SessionInputSchema = z.object(sessionFields).strict().openapi('Sess
 
 export const SessionBatchSchema = z
   .object({
-    sessions: z.array(z.object({ externalId: z.string().max(2048), ...sessionFields }).strict()).max(1000),
+    sessions: z.array(z.object({ externalId: z.string().max(2048), ...sessionFields }).strict()).max(1000, 'at most 1000 sessions per batch; split it'),
   })
   .strict()
   .openapi('SessionBatch')
