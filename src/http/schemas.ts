@@ -31,10 +31,10 @@ export const StatusSchema = z.enum(['announced', 'active', 'retiring'])
 
 export const FeedEntrySchema = z
   .object({
-    prefix: z.string().max(2048).openapi({ example: '192.0.2.0/24' }),
-    pool: z.string().max(2048),
-    region: z.string().max(2048),
-    label: z.string().max(2048),
+    prefix: z.string().max(64).openapi({ example: '192.0.2.0/24' }),
+    pool: z.string().max(63),
+    region: z.string().max(63),
+    label: z.string().max(200),
     status: StatusSchema,
     activeFrom: z.string().max(2048),
     retireAt: z.string().max(2048).nullable(),
@@ -48,8 +48,8 @@ export const FeedDocumentSchema = z
     sha256: z.string().max(2048),
     counts: z.object({ ipv4: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), ipv6: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }) }),
     aggregated: z.boolean().optional(),
-    ipv4: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string().max(2048) })])).max(100_000),
-    ipv6: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string().max(2048) })])).max(100_000),
+    ipv4: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string().max(64) })])).max(100_000),
+    ipv6: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string().max(64) })])).max(100_000),
   })
   .openapi('FeedDocument')
 
@@ -62,9 +62,9 @@ export const FeedQuerySchema = z.object({
 })
 
 const ChangeSchema = z.object({
-  added: z.array(z.object({ prefix: z.string().max(2048), status: StatusSchema, activeFrom: z.string().max(2048), retireAt: z.string().max(2048).nullable() })).max(100_000),
-  removed: z.array(z.object({ prefix: z.string().max(2048), previousStatus: StatusSchema, effective: z.string().max(2048) })).max(100_000),
-  changed: z.array(z.object({ prefix: z.string().max(2048), fields: z.record(z.string().max(2048), z.object({ from: z.unknown(), to: z.unknown() })), effective: z.string().max(2048) })).max(100_000),
+  added: z.array(z.object({ prefix: z.string().max(64), status: StatusSchema, activeFrom: z.string().max(2048), retireAt: z.string().max(2048).nullable() })).max(100_000),
+  removed: z.array(z.object({ prefix: z.string().max(64), previousStatus: StatusSchema, effective: z.string().max(2048) })).max(100_000),
+  changed: z.array(z.object({ prefix: z.string().max(64), fields: z.record(z.string().max(2048), z.object({ from: z.unknown(), to: z.unknown() })), effective: z.string().max(2048) })).max(100_000),
 })
 
 export const VersionSummarySchema = z
@@ -79,10 +79,10 @@ export const VersionSummarySchema = z
 
 export const RangeInputSchema = z
   .object({
-    prefix: z.string().max(2048).openapi({ example: '198.51.100.0/24' }),
-    pool: z.string().max(2048).openapi({ example: 'asv-external' }),
-    region: z.string().max(2048).openapi({ example: 'eu-central' }),
-    label: z.string().max(2048).nullable().optional(),
+    prefix: z.string().max(64).openapi({ example: '198.51.100.0/24' }),
+    pool: z.string().max(63).openapi({ example: 'asv-external' }),
+    region: z.string().max(63).openapi({ example: 'eu-central' }),
+    label: z.string().max(200).nullable().optional(),
     activeFrom: z.string().max(2048).nullable().optional().openapi({ description: 'ISO-8601; default now. Future = announced.' }),
     retireAt: z.string().max(2048).nullable().optional(),
   })
@@ -91,9 +91,9 @@ export const RangeInputSchema = z
 
 export const RangePatchSchema = z
   .object({
-    pool: z.string().max(2048).optional(),
-    region: z.string().max(2048).optional(),
-    label: z.string().max(2048).nullable().optional(),
+    pool: z.string().max(63).optional(),
+    region: z.string().max(63).optional(),
+    label: z.string().max(200).nullable().optional(),
     activeFrom: z.string().max(2048).optional(),
     retireAt: z.string().max(2048).nullable().optional(),
   })
@@ -103,11 +103,11 @@ export const RangePatchSchema = z
 export const RangeSchema = z
   .object({
     id: z.string().max(2048),
-    prefix: z.string().max(2048),
+    prefix: z.string().max(64),
     family: z.enum(['ipv4', 'ipv6']),
-    pool: z.string().max(2048),
-    region: z.string().max(2048),
-    label: z.string().max(2048),
+    pool: z.string().max(63),
+    region: z.string().max(63),
+    label: z.string().max(200),
     status: z.enum(['announced', 'active', 'retiring', 'retired']),
     activeFrom: z.string().max(2048),
     retireAt: z.string().max(2048).nullable(),
@@ -128,9 +128,9 @@ export const LookupSchema = z
   .object({
     ip: z.string().max(2048),
     ours: z.boolean(),
-    prefix: z.string().max(2048).optional(),
-    pool: z.string().max(2048).optional(),
-    region: z.string().max(2048).optional(),
+    prefix: z.string().max(64).optional(),
+    pool: z.string().max(63).optional(),
+    region: z.string().max(63).optional(),
     status: z.enum(['announced', 'active', 'retiring', 'retired']).optional(),
     activeFrom: z.string().max(2048).optional(),
     retireAt: z.string().max(2048).nullable().optional(),

@@ -5,7 +5,10 @@
  * scripts/blackbox.sh gives both targets the same FEED_SIGNING_KEY.
  */
 import { describe, expect, it } from 'vitest'
-import { api, latestSerial } from './support/target.js'
+import { api, latestSerial, target } from './support/target.js'
+
+// Prism's proxy hands binary bodies on as UTF-8 text (64 signature bytes arrive as 112)
+const binaryIntact = !target.behindPrism
 
 async function publicKey(): Promise<CryptoKey> {
   const res = await api('/.well-known/scangate-feed-key.pem')
@@ -17,7 +20,7 @@ async function publicKey(): Promise<CryptoKey> {
 }
 
 describe('feed signatures', () => {
-  it('GET /v1/versions/{serial}.sig verifies against the exact bytes of that version', async () => {
+  it.runIf(binaryIntact)('GET /v1/versions/{serial}.sig verifies against the exact bytes of that version', async () => {
     const key = await publicKey()
     const serial = await latestSerial()
     const doc = new Uint8Array(await (await api(`/v1/versions/${serial}`)).arrayBuffer())
@@ -33,7 +36,7 @@ describe('feed signatures', () => {
     expect((await api(`/v1/versions/${serial}.sig`, { headers: { 'if-none-match': sigRes.headers.get('etag')! } })).status).toBe(304)
   })
 
-  it('the unfiltered feed carries the same signature in X-Feed-Signature', async () => {
+  it.runIf(binaryIntact)('the unfiltered feed carries the same signature in X-Feed-Signature', async () => {
     const feed = await api('/v1/ranges')
     const serial = feed.headers.get('x-feed-serial')
     const header = feed.headers.get('x-feed-signature')
