@@ -9,6 +9,7 @@
  * case history and the audit chain in the same transaction.
  */
 import type { Kysely } from 'kysely'
+import { containsEmail } from '../domain/email.js'
 import { DomainError } from '../domain/errors.js'
 import { checkTransition, type CaseStatus } from '../domain/intake/case-state.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
@@ -23,8 +24,6 @@ import { loadSessions } from './session-repository.js'
 export const MAX_NOTE = 4000
 export const MAX_ASSIGNEE = 100
 export const MAX_REASON = 1000
-
-const EMAIL_LIKE = /[^\s@<>(),;:]+@[^\s@<>(),;:]+\.[A-Za-z]{2,}/
 
 /** Who acts: `name` goes into the case history the desk reads, `audit` into the audit chain. */
 export interface CaseActor {
@@ -77,7 +76,7 @@ export async function addCaseNote(
     const k = await getCase(trx, id, { forUpdate: true })
     if (!k) throw notFound(id)
     if (input.visibility === 'reporter') {
-      if (EMAIL_LIKE.test(body)) {
+      if (containsEmail(body)) {
         throw new DomainError('validation_failed', 'A reporter-visible note is shown to every reporter of the case; leave out e-mail addresses.', { field: 'body' })
       }
       const links = await listSessionLinksOfCase(trx, k.id)

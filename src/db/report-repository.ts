@@ -27,7 +27,7 @@ export interface NewReport {
   channel: 'json' | 'form' | 'xarf' | 'email'
   statusTokenHash: string
   evidence: EvidenceItem[]
-  xarf: { document: string; reportId: string | null; type: string; reporterOrg: string | null } | null
+  xarf: { document: string; reportId: string | null; type: string; reporterOrg: string | null; identity?: string | null; fingerprint?: string } | null
 }
 
 export interface CreatedReport {
@@ -89,6 +89,8 @@ export async function createReport(db: Kysely<Database>, input: NewReport, now: 
         xarf_report_id: input.xarf?.reportId ?? null,
         xarf_type: input.xarf?.type ?? null,
         reporter_org: input.xarf?.reporterOrg ?? null,
+        xarf_identity: input.xarf?.identity ?? null,
+        xarf_fingerprint: input.xarf?.fingerprint ?? null,
         ours: sources.some((s) => s.ours),
         primary_source_ip: primary.ip.text,
         case_id: joined.id,

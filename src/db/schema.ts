@@ -124,6 +124,10 @@ export interface ReportsTable {
   contact_purged_at: Timestamp | null
   evidence_purged_at: Timestamp | null
   xarf_purged_at: Timestamp | null
+  /** migrations/0007: erasure on request; SHA-256 of the XARF identity and document */
+  erased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  xarf_identity: ColumnType<string | null, string | null | undefined, string | null>
+  xarf_fingerprint: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ReportSourcesTable {

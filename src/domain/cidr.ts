@@ -38,3 +38,4 @@ export {
 } from './cidr/relations.js'
 export { aggregateCidrs } from './cidr/aggregate.js'
 export { ipv4Netmask, ipv4Wildcard } from './cidr/masks.js'
+export { parseHostIp, unmapCidr, unmapIpv4 } from './cidr/mapped.js'

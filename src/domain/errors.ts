@@ -24,6 +24,9 @@ export type ErrorCode =
   | 'rate_limited'
   | 'service_unavailable'
   | 'idempotency_conflict'
+  | 'unsupported_xarf_version'
+  | 'nested_too_deeply'
+  | 'duplicate_report_id'
   | 'invalid_transition'
   | 'internal_error'
 

@@ -44,8 +44,14 @@ export interface AppDeps {
   getClientIp: (c: Context) => string | null
   now?: () => Date
   logger?: Logger
-  /** Absolute origin used in links and feed ids; defaults to the request's origin. */
+  /**
+   * Absolute origin used in links and feed ids. Without it, links are relative where the
+   * format allows; bodies that must name an origin (Atom ids) use the request's and are
+   * sent `Cache-Control: private`, so a forged Host never reaches a shared cache.
+   */
   publicUrl?: string
+  /** Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto entries are trusted. */
+  trustedProxyHops?: number
   /** Cache-Control max-age (seconds) of the latest-version feed responses. */
   feedMaxAge?: number
   /** How often (ms) a process checks the database for a newer published version. */
@@ -67,5 +73,7 @@ export interface AppEnv {
     requestId: string
     db: Kysely<Database>
     actor: TokenInfo | undefined
+    /** the request reached us over HTTPS (http/transport) */
+    https: boolean
   }
 }

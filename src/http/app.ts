@@ -17,6 +17,8 @@ import { DomainError } from '../domain/errors.js'
 import { silentLogger, type AppDeps, type AppEnv } from './app-env.js'
 import { createErrorHandler, summarise, zodFieldErrors } from './error-handler.js'
 import { FeedStore } from './feed-store.js'
+import { loggedPath } from './log-path.js'
+import { reachedOverHttps } from './transport.js'
 import { problem, problemResponse } from './problem.js'
 import { registerAdminAuditRoutes } from './routes/admin-audit.js'
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy.js'
@@ -58,6 +60,10 @@ export function createApp(deps: AppDeps) {
     },
   })
 
+  if (!deps.publicUrl) {
+    log.warn('PUBLIC_URL is not set: snippets and links name paths only, and the Atom feed (whose ids must be absolute) names the request origin and is sent Cache-Control: private')
+  }
+
   const feed: FeedContext = {
     store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000 }),
     maxAge: deps.feedMaxAge ?? 300,
@@ -71,13 +77,15 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     const started = performance.now()
     c.set('db', deps.getDb(c))
+    c.set('https', reachedOverHttps(c, deps))
     await next()
     const ms = performance.now() - started
-    // method, path and status only: queries, bodies and headers may carry personal data or tokens
+    // method, route pattern and status only: paths, queries, bodies and headers may carry
+    // addresses, personal data or tokens
     log.info('request', {
       requestId: c.get('requestId'),
       method: c.req.method,
-      path: c.req.path,
+      path: loggedPath(c),
       status: c.res.status,
       ms: Math.round(ms * 10) / 10,
     })

@@ -11,6 +11,7 @@ import { ZodError } from 'zod'
 import { DomainError } from '../domain/errors.js'
 import { problem, problemResponse, type FieldError } from './problem.js'
 import type { AppEnv, Logger } from './app-env.js'
+import { loggedPath } from './log-path.js'
 
 /** Postgres SQLSTATE codes that mean "your data conflicts", not "we broke". */
 const PG_CONFLICT = new Set(['23505', '23P01'])
@@ -72,13 +73,13 @@ export function createErrorHandler(log: Logger) {
       return problemResponse(problem(400, 'validation_failed', pg.message ?? 'A value is not valid.', base))
     }
     if (isDatabaseUnavailable(err)) {
-      log.error('database unavailable', { requestId, path: instance, error: String(pg?.message ?? err) })
+      log.error('database unavailable', { requestId, path: loggedPath(c), error: String(pg?.message ?? err) })
       return problemResponse(
         problem(503, 'service_unavailable', 'The database is unavailable; nothing was stored. Retry shortly.', base),
         { 'retry-after': '5' },
       )
     }
-    log.error('unhandled error', { requestId, path: instance, error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+    log.error('unhandled error', { requestId, path: loggedPath(c), error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
     return problemResponse(problem(500, 'internal_error', 'Something went wrong on our side. Quote the requestId if you contact us.', base))
   }
 }

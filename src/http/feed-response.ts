@@ -14,6 +14,8 @@ export interface FeedResponseOptions {
   /** Served from memory while the database could not be reached. */
   stale?: boolean
   extraHeaders?: Record<string, string>
+  /** The body names the request's origin (no PUBLIC_URL): no shared cache may keep it. */
+  private?: boolean
 }
 
 export function sendRendered(
@@ -25,9 +27,11 @@ export function sendRendered(
   const headers: Record<string, string> = {
     etag: rendered.etag,
     'last-modified': new Date(loaded.version.createdAt).toUTCString(),
-    'cache-control': opts.immutable
-      ? 'public, max-age=31536000, immutable'
-      : `public, max-age=${opts.maxAge}, stale-if-error=86400`,
+    'cache-control': opts.private
+      ? `private, max-age=${opts.maxAge}`
+      : opts.immutable
+        ? 'public, max-age=31536000, immutable'
+        : `public, max-age=${opts.maxAge}, stale-if-error=86400`,
     'x-feed-serial': String(loaded.serial),
     'x-entry-count': String(rendered.count),
     'access-control-allow-origin': '*',

@@ -29,6 +29,16 @@ export function tooLarge(maxBytes: number, what: string): DomainError {
   return new DomainError('payload_too_large', `${what} may be at most ${size(maxBytes)}.`, { status: 413, extra: { maxBytes } })
 }
 
+/** Deepest JSON nesting a public body may have (XARF documents need four or five levels). */
+export const MAX_JSON_DEPTH = 32
+
+export function tooDeep(maxDepth: number): DomainError {
+  return new DomainError('nested_too_deeply', `The JSON body nests arrays or objects more than ${maxDepth} levels deep; no report needs that.`, {
+    field: '(body)',
+    extra: { maxDepth },
+  })
+}
+
 /** The media type without parameters, lower-cased ('' when absent). */
 export function mediaType(c: Context): string {
   return (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()

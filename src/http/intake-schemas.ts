@@ -74,6 +74,16 @@ export const ReportCreatedSchema = z
   })
   .openapi('ReportCreated')
 
+export const ReportDuplicateSchema = z
+  .object({
+    ref: z.string().max(64).openapi({ example: 'R-7K3M9Q2XTV' }),
+    ours: z.boolean(),
+    status: z.string().max(64),
+    duplicate: z.literal(true),
+    links: z.object({ status: z.string().max(2048) }),
+  })
+  .openapi('ReportDuplicate')
+
 export const ReportStatusSchema = z
   .object({
     ref: z.string().max(2048),

@@ -3,8 +3,9 @@
  * PGlite is single-process: two processes opening the same data directory would corrupt
  * it. A pid lock file makes the second one stop with an explanation instead.
  */
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { restrictDataDir } from './data-dir.js'
 
 /** How the server names itself in the lock file; the CLI then uses its control channel. */
 export const SERVER_LOCK_NAME = 'the scangate server'
@@ -31,7 +32,8 @@ export function lockHolder(dir: string): { pid: number; who: string } | null {
 
 /** Takes the lock or throws; returns the release function. Stale locks are taken over. */
 export function lockDataDir(dir: string, who: string): () => void {
-  mkdirSync(dir, { recursive: true })
+  // whoever opens the directory first brings it to 0700/0600 (see platform/data-dir)
+  restrictDataDir(dir)
   const file = join(dir, 'scangate.lock')
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -3,7 +3,7 @@
  * Opens the database on Node: Postgres through `pg` when DATABASE_URL is set, otherwise
  * an embedded PGlite in DATA_DIR. Also applies migrations from the migrations/ folder.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely'
@@ -13,6 +13,7 @@ import { isDatabaseUnavailable } from '../http/error-handler.js'
 import { createPGlitePool, type PGliteLike } from '../db/pglite-pool.js'
 import type { Database } from '../db/schema.js'
 import { SqlFileMigrationProvider } from '../db/sql-file-migration-provider.js'
+import { restrictDataDir } from './data-dir.js'
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url))
 
@@ -118,9 +119,11 @@ function guardedPool(pool: pg.Pool): PostgresPool {
 /** Embedded PGlite; `dataDir` undefined means in-memory (tests). */
 export async function openEmbedded(dataDir: string | undefined): Promise<OpenedDatabase> {
   const { PGlite } = await import('@electric-sql/pglite')
-  if (dataDir) await mkdir(dataDir, { recursive: true })
+  if (dataDir) restrictDataDir(dataDir)
   const pglite = new PGlite(dataDir)
   await pglite.waitReady
+  // a fresh cluster is unpacked world-writable; files made from now on follow the umask
+  if (dataDir) restrictDataDir(dataDir)
   const pool = createPGlitePool(pglite as unknown as PGliteLike, { closeOnEnd: true })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return {

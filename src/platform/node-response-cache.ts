@@ -8,10 +8,10 @@
  *
  * What it caches: GET answers (200 or 304) that carry `X-Feed-Serial` and a `public`
  * Cache-Control. Those are the feed, versions, changes, Atom and snippet routes. Stale
- * answers (database down) and answers with cookies are never cached. The key is the Host,
- * the normalised path and query, and If-None-Match, because the answer depends on all
- * three. The Host matters because snippets and Atom ids name the request origin when
- * PUBLIC_URL is unset.
+ * answers (database down), answers with cookies and `private` answers (the Atom feed
+ * without PUBLIC_URL, whose ids name the request origin) are never cached. The key is the
+ * Host, the normalised path and query, and If-None-Match; no cached body names the Host,
+ * but keying by it keeps one client's Host from ever answering another's.
  *
  * How long: `ttlMs`, set to the feed store's refresh interval. A version published by
  * another process therefore shows up no later than it would without this cache. Any

@@ -125,6 +125,7 @@ async function main(): Promise<void> {
       statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
     },
     logger: log,
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL.replace(/\/$/, '') } : {}),
     feedMaxAge: config.FEED_MAX_AGE,
     feedRefreshMs: config.FEED_REFRESH_MS,

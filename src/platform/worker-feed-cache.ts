@@ -120,6 +120,8 @@ export class FeedEdgeCache {
       res.status === 200 &&
       res.headers.has('etag') &&
       !res.headers.has('x-feed-stale') &&
+      // a body naming the request's own origin (no PUBLIC_URL) is for this client only
+      !/\bprivate\b/.test(res.headers.get('cache-control') ?? '') &&
       Number.isInteger(served) &&
       served > 0 &&
       (doc.serial === 'latest' || served === doc.serial)

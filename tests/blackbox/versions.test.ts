@@ -104,9 +104,11 @@ describe('GET /v1/feed.atom', () => {
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>/i)
     expect(xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom">')
     expect(xml.match(/<entry>/g)?.length).toBe(Math.min(50, latest))
-    // links point back at the origin the client used (no PUBLIC_URL is configured)
-    expect(xml).toContain(`<link rel="self" href="${target.baseUrl}/v1/feed.atom"/>`)
+    // no PUBLIC_URL is configured: links are relative, the ids (absolute by the standard)
+    // name the origin the client used, so the answer is private to that client
+    expect(xml).toContain('<link rel="self" href="/v1/feed.atom"/>')
     expect(xml).toContain(`<id>${target.baseUrl}/v1/versions/${latest}</id>`)
+    expect(res.headers.get('cache-control')).toMatch(/^private/)
     const etag = res.headers.get('etag')!
     expect((await api('/v1/feed.atom', { headers: { 'if-none-match': etag } })).status).toBe(304)
   })

@@ -111,7 +111,8 @@ describe('sign-in', () => {
     const cookie = b.setCookies.find((c) => c.startsWith('sg_desk='))!
     const attrs = cookie.split(';').map((s) => s.trim())
     expect(attrs).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/desk']))
-    expect(attrs).not.toContain('Secure')
+    // the test app's PUBLIC_URL is https, so the cookie is Secure even on a plain-http hop
+    expect(attrs).toContain('Secure')
     expect(attrs.find((a) => a.startsWith('Max-Age='))).toBe(`Max-Age=${DESK_SESSION_TTL_MS / 1000}`)
     const id = b.cookies.get('sg_desk')!
     expect(id).toMatch(/^ds_[A-Za-z0-9_-]{43}$/)

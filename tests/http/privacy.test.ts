@@ -80,7 +80,7 @@ describe('data-subject requests', () => {
     const body = await res.json()
     expect(body.reports).toHaveLength(1)
     const r = body.reports[0]
-    expect(r).toMatchObject({ ref: alice.ref, target: '203.0.113.5/32', sourceIps: ['198.51.100.9'], contact: { email: 'Alice@Example.org' } })
+    expect(r).toMatchObject({ ref: alice.ref, target: '203.0.113.5/32', sourceIps: ['198.51.100.9'], contact: { email: 'Alice@example.org' } })
     expect(Buffer.from(r.evidence[0].contentBase64, 'base64').toString()).toBe(EVIDENCE)
     const text = JSON.stringify(body)
     expect(text).not.toContain('ACME-77')
@@ -144,19 +144,38 @@ describe('retention purge', () => {
 })
 
 describe('GET /v1/stats', () => {
-  it('publishes monthly aggregates with cells under 5 suppressed', async () => {
-    for (let i = 0; i < 6; i++) await report(`r${i}@example.org`, `203.0.113.${10 + i}`)
+  it('publishes closed months only, rounded to tens, so padding cannot count the others', async () => {
+    // three reports by others and two of the attacker's own, in November
+    for (let i = 0; i < 5; i++) await report(`r${i}@example.org`, `203.0.113.${10 + i}`)
+    // while November runs it is not published at all
+    const during = await (await app.request('/v1/stats')).json()
+    expect(during.months.find((m: { month: string }) => m.month === '2026-11')).toBeUndefined()
+
+    clock.set('2026-12-02T00:00:00.000Z')
+    for (let i = 0; i < 3; i++) await report(`n${i}@example.org`, `203.0.113.${30 + i}`)
     const res = await app.request('/v1/stats')
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('public, max-age=3600')
     const body = await res.json()
-    const nov = body.months.find((m: { month: string }) => m.month === '2026-11')
-    expect(nov.total).toBe(6)
-    // every verdict and category is present; the empty ones are as suppressed as small ones
-    expect(nov.byVerdict).toEqual({ authorized_scan: '<5', out_of_scope_scan: '<5', our_ip_no_session: 6, not_our_ip: '<5' })
-    expect(nov.byCategory['port-scan']).toBe(6)
-    expect(nov.byCategory.dos).toBe('<5')
+    expect(body.roundedTo).toBe(10)
+    expect(body.months.map((m: { month: string }) => m.month)).toEqual(['2026-11'])
+    const nov = body.months[0]
+    // five reports in all: the attacker cannot tell 3 others from 0 or 7
+    expect(nov.total).toBe('<10')
+    expect(nov.byVerdict).toEqual({ authorized_scan: '<10', out_of_scope_scan: '<10', our_ip_no_session: '<10', not_our_ip: '<10' })
+    expect(nov.byCategory.dos).toBe('<10')
     expect(JSON.stringify(body)).not.toMatch(/example\.org|203\.0\.113/)
+  })
+
+  it('publishes larger months as their band of ten', async () => {
+    for (let i = 0; i < 16; i++) {
+      await report(`r${i}@example.org`, `203.0.113.${10 + i}`)
+      clock.advance(7_000) // under the per-minute report limit
+    }
+    clock.set('2026-12-02T00:00:00.000Z')
+    const nov = (await (await app.request('/v1/stats')).json()).months[0]
+    expect(nov.total).toBe(10)
+    expect(nov.byCategory['port-scan']).toBe(10)
   })
 })
 

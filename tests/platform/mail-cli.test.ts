@@ -72,7 +72,7 @@ beforeAll(async () => {
   }
   const csv = join(dir, 'ranges.csv')
   writeFileSync(csv, 'prefix,pool,region,activeFrom\n192.0.2.0/24,asv,eu,2025-01-01T00:00:00Z\n')
-  expect((await cli(['migrate'])).code).toBe(0)
+  expect((await cli(['--init', 'migrate'])).code).toBe(0)
   expect((await cli(['import-ranges', csv])).code).toBe(0)
 }, 120_000)
 afterAll(async () => {

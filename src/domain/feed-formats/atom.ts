@@ -39,10 +39,11 @@ function title(v: VersionSummary): string {
 }
 
 /**
- * @param baseUrl absolute origin (no trailing slash) used for ids and links
+ * @param baseUrl absolute origin (no trailing slash) used for ids
  * @param versions newest first
+ * @param linkBase origin of the links; '' for links relative to the feed's own URL
  */
-export function renderFeedAtom(baseUrl: string, versions: readonly VersionSummary[]): string {
+export function renderFeedAtom(baseUrl: string, versions: readonly VersionSummary[], linkBase = baseUrl): string {
   const updated = versions[0]?.createdAt ?? new Date(0).toISOString()
   const out = [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -51,15 +52,15 @@ export function renderFeedAtom(baseUrl: string, versions: readonly VersionSummar
     '  <title>Scanner source ranges</title>',
     '  <subtitle>Every published version of the scanner IP range catalogue</subtitle>',
     `  <updated>${updated}</updated>`,
-    `  <link rel="self" href="${xmlEscape(baseUrl)}/v1/feed.atom"/>`,
-    `  <link rel="alternate" type="application/json" href="${xmlEscape(baseUrl)}/v1/ranges"/>`,
+    `  <link rel="self" href="${xmlEscape(linkBase)}/v1/feed.atom"/>`,
+    `  <link rel="alternate" type="application/json" href="${xmlEscape(linkBase)}/v1/ranges"/>`,
     '  <author><name>scangate</name></author>',
   ]
   for (const v of versions) {
-    const href = `${baseUrl}/v1/versions/${v.serial}`
+    const href = `${linkBase}/v1/versions/${v.serial}`
     out.push(
       '  <entry>',
-      `    <id>${xmlEscape(href)}</id>`,
+      `    <id>${xmlEscape(`${baseUrl}/v1/versions/${v.serial}`)}</id>`,
       `    <title>${xmlEscape(title(v))}</title>`,
       `    <updated>${v.createdAt}</updated>`,
       `    <link rel="alternate" type="application/json" href="${xmlEscape(href)}"/>`,

@@ -11,7 +11,9 @@
  * - `ports` 1–65535, `category` from a fixed list, `description` ≤ 4 000 characters,
  *   `evidence` ≤ 64 KiB of text, `contactEmail` an e-mail address.
  */
-import { parseCidr, parseIp, type Cidr, type IpAddress } from '../cidr.js'
+import { parseCidr, parseHostIp, unmapCidr, type Cidr, type IpAddress } from '../cidr.js'
+import { describeValue } from '../describe-value.js'
+import { isEmail, MAX_EMAIL_LENGTH, normaliseEmail } from '../email.js'
 import { FieldErrors } from './field-errors.js'
 import { parseIsoDateTime } from './timestamps.js'
 
@@ -26,7 +28,7 @@ export const REPORT_LIMITS = {
   maxAgeDays: 90,
   futureSkewMs: 5 * 60_000,
   maxWindowDays: 31,
-  maxEmailLength: 254,
+  maxEmailLength: MAX_EMAIL_LENGTH,
 } as const
 
 const DAY_MS = 86_400_000
@@ -66,20 +68,10 @@ export interface ValidReport {
 }
 
 const PROTOCOL = /^[a-z][a-z0-9-]{0,15}$/
-// Pragmatic e-mail syntax: one @, no spaces or characters that need quoting, a dotted
-// domain of letters, digits and hyphens (IDN domains in their xn-- form).
-const EMAIL_LOCAL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}$/
-const EMAIL_DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/
 // free text may span lines; other control characters (NUL above all) have no place in it
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/
 
-export function isEmail(v: string): boolean {
-  if (v.length > REPORT_LIMITS.maxEmailLength) return false
-  const at = v.lastIndexOf('@')
-  if (at <= 0 || v.indexOf('@') !== at) return false
-  const local = v.slice(0, at)
-  return EMAIL_LOCAL.test(local) && !local.startsWith('.') && !local.endsWith('.') && !local.includes('..') && EMAIL_DOMAIN.test(v.slice(at + 1))
-}
+export { isEmail }
 
 function present(v: unknown): boolean {
   return v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '')
@@ -124,7 +116,7 @@ export function validateReport(input: ReportInput, now: Date, opts: { names?: Fi
       const field = name('sourceIps') === 'sourceIps' ? `sourceIps.${i}` : name('sourceIps')
       if (typeof raw !== 'string') return errs.add(field, 'must be an IP address as text')
       try {
-        const ip = parseIp(raw.trim())
+        const ip = parseHostIp(raw.trim())
         if (!seen.has(ip.text)) {
           seen.add(ip.text)
           sourceIps.push(ip)
@@ -167,7 +159,7 @@ export function validateReport(input: ReportInput, now: Date, opts: { names?: Fi
     errs.add(name('target'), 'must be an IP address or CIDR block as text')
   } else {
     try {
-      target = parseCidr(input.target.trim(), { allowBareAddress: true })
+      target = unmapCidr(parseCidr(input.target.trim(), { allowBareAddress: true }))
     } catch (e) {
       errs.addError(name('target'), e)
     }
@@ -185,7 +177,7 @@ export function validateReport(input: ReportInput, now: Date, opts: { names?: Fi
       input.ports.forEach((p, i) => {
         const field = name('ports') === 'ports' ? `ports.${i}` : name('ports')
         if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) {
-          errs.add(field, `${JSON.stringify(p)} is not a port number; ports are whole numbers from 1 to 65535`)
+          errs.add(field, `${describeValue(p)} is not a port number; ports are whole numbers from 1 to 65535`)
         } else {
           set.add(p)
         }
@@ -238,11 +230,8 @@ export function validateReport(input: ReportInput, now: Date, opts: { names?: Fi
   // contactEmail
   let contactEmail = optionalText(errs, name('contactEmail'), input.contactEmail)
   if (contactEmail !== null) {
-    contactEmail = contactEmail.trim()
-    if (!isEmail(contactEmail)) {
-      errs.add(name('contactEmail'), 'must be an e-mail address such as abuse@example.net')
-      contactEmail = null
-    }
+    contactEmail = normaliseEmail(contactEmail)
+    if (contactEmail === null) errs.add(name('contactEmail'), 'must be an e-mail address such as abuse@example.net')
   }
 
   errs.throwIfAny()

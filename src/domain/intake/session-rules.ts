@@ -4,7 +4,7 @@
  * parsed strictly and canonicalised (so the database compares like with like); whether
  * each scanner address lies in our catalogue is checked against the database afterwards.
  */
-import { parseCidr, parseIp } from '../cidr.js'
+import { parseCidr, parseHostIp, unmapCidr } from '../cidr.js'
 import { FieldErrors } from './field-errors.js'
 import { parseIsoDateTime } from './timestamps.js'
 
@@ -69,7 +69,7 @@ export function validateSession(errs: FieldErrors, externalId: string | null, in
   } else {
     input.scannerIps.forEach((raw, i) => {
       try {
-        const ip = parseIp(typeof raw === 'string' ? raw.trim() : (raw as string))
+        const ip = parseHostIp(typeof raw === 'string' ? raw.trim() : (raw as string))
         if (!scannerIps.includes(ip.text)) scannerIps.push(ip.text)
       } catch (e) {
         errs.addError(f(`scannerIps.${i}`), e)
@@ -86,7 +86,7 @@ export function validateSession(errs: FieldErrors, externalId: string | null, in
     const seen = new Set<string>()
     input.authorizedTargets.forEach((raw, i) => {
       try {
-        const c = parseCidr(typeof raw === 'string' ? raw.trim() : (raw as string), { allowBareAddress: true })
+        const c = unmapCidr(parseCidr(typeof raw === 'string' ? raw.trim() : (raw as string), { allowBareAddress: true }))
         if (!seen.has(c.text)) {
           seen.add(c.text)
           targets.push(c.text)

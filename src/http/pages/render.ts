@@ -23,10 +23,8 @@ export async function sendPage(c: Context, page: JSX.Element | JSXNode, opts: Pa
   return c.html(html, opts.status ?? 200)
 }
 
-/** Whether the browser reached us over https (directly or through a TLS-terminating proxy). */
-export function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
-}
+/** Whether the browser reached us over https (see http/transport). */
+export { isHttps } from '../transport.js'
 
 /** 2026-11-01 (UTC). */
 export function day(d: Date | string): string {

@@ -180,13 +180,16 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
     }),
     async (c) => {
       const { version, stale } = await ctx.store.latest(c.get('db'))
-      const base = ctx.publicUrl ?? new URL(c.req.url).origin
+      // Atom ids must be absolute: without PUBLIC_URL they name the request's origin, so
+      // that body is sent private (a forged Host must not reach a shared cache); links
+      // are relative then, as Atom allows
+      const idBase = ctx.publicUrl ?? new URL(c.req.url).origin
       const db = c.get('db')
-      const rendered = await version.render(`atom|${base}`, async () => {
+      const rendered = await version.render(`atom|${idBase}`, async () => {
         const headers = await listVersionHeaders(db, { limit: 50 })
-        return { text: renderFeedAtom(base, headers), contentType: 'application/atom+xml; charset=utf-8', count: headers.length }
+        return { text: renderFeedAtom(idBase, headers, ctx.publicUrl ?? ''), contentType: 'application/atom+xml; charset=utf-8', count: headers.length }
       })
-      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, private: ctx.publicUrl === undefined })
     },
   )
 }

@@ -5,7 +5,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { findRangeContaining } from '../../db/range-repository.js'
-import { parseIp } from '../../domain/cidr.js'
+import { parseHostIp } from '../../domain/cidr.js'
 import { rangeStatus } from '../../domain/range-lifecycle.js'
 import type { AppEnv } from '../app-env.js'
 import { errors, LookupSchema } from '../schemas.js'
@@ -27,7 +27,7 @@ export function registerLookupRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       },
     }),
     async (c) => {
-      const ip = parseIp(c.req.valid('param').ip)
+      const ip = parseHostIp(c.req.valid('param').ip)
       const t = now()
       const range = await findRangeContaining(c.get('db'), ip.text)
       c.header('cache-control', 'public, max-age=60')

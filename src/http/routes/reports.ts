@@ -36,8 +36,11 @@ import { isXarf, parseXarf } from '../../domain/intake/xarf.js'
 import { sha256Hex } from '../../domain/sha256.js'
 import type { AppEnv } from '../app-env.js'
 import { bearerToken } from '../auth.js'
-import { isJsonMediaType, KIB, limitBody, mediaType, MIB, parseJson, prefersHtml, tooLarge, unsupportedMediaType } from '../intake-body.js'
-import { ReportCreatedSchema, ReportInputSchema, ReportStatusSchema, XarfReportSchema } from '../intake-schemas.js'
+import { isHttps } from '../transport.js'
+import { isJsonMediaType, KIB, limitBody, MAX_JSON_DEPTH, mediaType, MIB, parseJson, prefersHtml, tooDeep, tooLarge, unsupportedMediaType } from '../intake-body.js'
+import { jsonShape } from '../../domain/json-shape.js'
+import { findXarfOriginal, isXarfIdentityClash, type XarfOriginal } from '../../db/xarf-repository.js'
+import { ReportCreatedSchema, ReportDuplicateSchema, ReportInputSchema, ReportStatusSchema, XarfReportSchema } from '../intake-schemas.js'
 import { errors } from '../schemas.js'
 
 export const REPORT_MAX_BYTES = 256 * KIB
@@ -78,15 +81,24 @@ async function readReport(c: Context<AppEnv>, now: Date): Promise<ParsedReport> 
     const report = validateReport(formToReportInput(new URLSearchParams(raw)), now)
     return { input: { report, channel: 'form', evidence: report.evidence ? [await textEvidence(report.evidence)] : [], xarf: null }, form: true }
   }
+  // size and nesting are checked before anything is parsed: only a document that says it
+  // is XARF (evidence inside) may use the larger limit
+  const shape = jsonShape(raw, MAX_JSON_DEPTH)
+  if (bytes.length > REPORT_MAX_BYTES && !shape.topLevelKeys.has('xarf_version')) throw tooLarge(REPORT_MAX_BYTES, 'A report')
+  if (shape.tooDeep) throw tooDeep(MAX_JSON_DEPTH)
   const body = parseJson(raw)
   if (isXarf(body)) {
     const x = await parseXarf(body, now)
     return {
-      input: { report: x.report, channel: 'xarf', evidence: x.evidence, xarf: { document: raw, reportId: x.reportId, type: x.type, reporterOrg: x.reporterOrg } },
+      input: {
+        report: x.report,
+        channel: 'xarf',
+        evidence: x.evidence,
+        xarf: { document: raw, reportId: x.reportId, type: x.type, reporterOrg: x.reporterOrg, identity: x.identity, fingerprint: x.fingerprint },
+      },
       form: false,
     }
   }
-  // only XARF documents (evidence inside) may use the larger limit
   if (bytes.length > REPORT_MAX_BYTES) throw tooLarge(REPORT_MAX_BYTES, 'A report')
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new DomainError('validation_failed', 'The request body must be a JSON object with the report fields.', { field: '(body)' })
@@ -94,10 +106,6 @@ async function readReport(c: Context<AppEnv>, now: Date): Promise<ParsedReport> 
   const { input, unknownKeys } = jsonToReportInput(body as Record<string, unknown>)
   const report = validateReport(input, now, { unknownKeys })
   return { input: { report, channel: 'json', evidence: report.evidence ? [await textEvidence(report.evidence)] : [], xarf: null }, form: false }
-}
-
-function isHttps(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
 }
 
 function respond(c: Context<AppEnv>, r: StoredResponse, form: boolean, replayed: boolean): Response {
@@ -135,6 +143,27 @@ function idempotencyConflict(): DomainError {
   )
 }
 
+/**
+ * An XARF document whose `report_id` (from the same reporter domain) we already have: the
+ * same document is a retry and gets the first report's reference (200, without a status
+ * token: that was handed out once, with the first answer); different content reusing the
+ * id is refused (409), since the first one was stored.
+ */
+function xarfReplay(c: Context<AppEnv>, original: XarfOriginal, fingerprint: string): Response {
+  if (original.fingerprint !== fingerprint) {
+    throw new DomainError(
+      'duplicate_report_id',
+      `An XARF report with this report_id from the same reporter was already received (${original.ref}) with different content; give a new report a new report_id.`,
+      { status: 409, field: 'report_id' },
+    )
+  }
+  const statusLink = `/v1/reports/${original.ref}`
+  c.header('cache-control', 'no-store')
+  c.header('idempotent-replayed', 'true')
+  c.header('location', statusLink)
+  return c.json({ ref: original.ref, ours: original.ours, status: reporterStatus(original.caseStatus), duplicate: true as const, links: { status: statusLink } }, 200)
+}
+
 const NOT_FOUND = 'No report with this reference and status token. Check both; the token is the one shown when you sent the report.'
 
 export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): void {
@@ -151,8 +180,11 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       tags: ['Reports'],
       summary: 'Report suspicious scanning (JSON, XARF v4 JSON, or the web form)',
       description:
-        'JSON and form bodies up to 256 KiB, XARF documents up to 5 MiB. Send `Idempotency-Key` to make retries safe: ' +
-        'the same key and body within 24 hours return the first response; a different body is refused (422).',
+        'JSON and form bodies up to 256 KiB, XARF 4 documents up to 5 MiB (evidence at most 1 MiB per item, 2 MiB in all); ' +
+        'JSON nested deeper than 32 levels is refused. Send `Idempotency-Key` to make retries safe: ' +
+        'the same key and body within 24 hours return the first response; a different body is refused (422). ' +
+        'An XARF `report_id` from the same reporter domain names one report: the same document again returns it (200), ' +
+        'different content under that id is refused (409). XARF 1–3 and 4.0 drafts get 400 `unsupported_xarf_version`.',
       middleware: [intakeGate] as const,
       request: {
         headers: z.object({ 'idempotency-key': z.string().max(2048).optional().openapi({ description: 'Up to 255 visible ASCII characters' }) }),
@@ -160,9 +192,13 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
         body: { required: true, content: { 'application/json': { schema: jsonRef }, [FORM]: { schema: inputRef } } },
       },
       responses: {
+        200: {
+          description: 'An XARF document already received (same report_id and reporter domain, same content): the first report, without a status token',
+          content: { 'application/json': { schema: ReportDuplicateSchema } },
+        },
         201: { description: 'Received', content: { 'application/json': { schema: ReportCreatedSchema } } },
         303: { description: 'Browser form post: to the receipt page (token in a one-time cookie)' },
-        ...errors(400, 413, 415, 422, 429, 503),
+        ...errors(400, 409, 413, 415, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -192,6 +228,11 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       }
 
       const parsed = await readReport(c, t)
+      const identity = parsed.input.xarf?.identity ?? null
+      if (identity) {
+        const original = await findXarfOriginal(db, identity)
+        if (original) return xarfReplay(c, original, parsed.input.xarf!.fingerprint!)
+      }
       const statusToken = generateStatusToken()
       const statusTokenHash = await sha256Hex(statusToken)
       const outcome = await db.transaction().execute(async (trx) => {
@@ -204,7 +245,13 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
         const response: StoredResponse = { ref: created.ref, statusToken, ours: created.ours, status: reporterStatus(created.case.status) }
         if (keyHash) await completeIdempotencyKey(trx, keyHash, created.id, response)
         return { response, replayed: false }
+      }).catch(async (err: unknown) => {
+        // the same XARF document arriving twice at once: the first one stored wins
+        const original = identity && isXarfIdentityClash(err) ? await findXarfOriginal(db, identity) : null
+        if (!original) throw err
+        return { original }
       })
+      if ('original' in outcome) return xarfReplay(c, outcome.original, parsed.input.xarf!.fingerprint!)
       return respond(c, outcome.response, parsed.form, outcome.replayed)
     },
   )

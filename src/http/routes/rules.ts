@@ -102,8 +102,10 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       })
       const scope = snippetFilterOf(filter)
       const { version, stale } = await ctx.store.latest(c.get('db'))
-      const base = ctx.publicUrl ?? new URL(c.req.url).origin
-      const key = `rules|${f.id}|${feedFilterKey(filter)}|${opts.name}|${opts.maxEntries ?? ''}|${base}`
+      // without PUBLIC_URL the header names the feed by its path: the request's Host is
+      // the client's to choose and must not land in a publicly cached body
+      const base = ctx.publicUrl ?? ''
+      const key = `rules|${f.id}|${feedFilterKey(filter)}|${opts.name}|${opts.maxEntries ?? ''}`
       const rendered = await version.render(key, () => {
         const lists = applyFeedFilter(version.version.lists, filter)
         const served = (f.families.includes('ipv4') ? lists.ipv4.length : 0) + (f.families.includes('ipv6') ? lists.ipv6.length : 0)

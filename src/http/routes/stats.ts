@@ -1,17 +1,17 @@
 /**
  * @module http/routes/stats
- * Public statistics: monthly report counts by verdict and by category, small cells
- * suppressed. Nothing else about reports is public.
+ * Public statistics: report counts of closed months by verdict and by category, rounded
+ * (domain/privacy/stats-suppression). Nothing else about reports is public.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { monthlyReportCounts } from '../../db/privacy-repository.js'
-import { suppressRow, suppressTotal } from '../../domain/privacy/stats-suppression.js'
+import { closedMonths, publishCount, publishRow, SMALL_CELL, STATS_ROUNDING } from '../../domain/privacy/stats-suppression.js'
 import { CATEGORIES } from '../../domain/intake/report-rules.js'
 import { VERDICTS } from '../../domain/intake/verdicts.js'
 import type { AppEnv } from '../app-env.js'
 import { errors } from '../schemas.js'
 
-const CellSchema = z.union([z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), z.literal('<5'), z.literal('suppressed')])
+const CellSchema = z.union([z.number().int().min(0).max(2147483647).openapi({ format: 'int32', description: `The band of ${STATS_ROUNDING}: 10 means 10–19` }), z.literal(SMALL_CELL)])
 
 /** Every verdict and category appears in every month, so an absent key reveals nothing. */
 function fill(keys: readonly string[], counts: Record<string, number>): Record<string, number> {
@@ -24,15 +24,16 @@ export function registerStatsRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): 
       method: 'get',
       path: '/v1/stats',
       tags: ['Reports'],
-      summary: 'Monthly report counts by verdict and category (cells under 5 suppressed)',
+      summary: 'Report counts of the last 12 closed months by verdict and category, in bands of ten (10 = 10–19; "<10")',
       responses: {
         200: {
-          description: 'Statistics of the last 12 months',
+          description: 'Statistics of the last 12 closed calendar months (UTC); the current month appears once it has ended',
           content: {
             'application/json': {
               schema: z.object({
-                generatedAt: z.string().max(2048),
-                months: z.array(z.object({ month: z.string().max(2048), total: CellSchema, byVerdict: z.record(z.string().max(2048), CellSchema), byCategory: z.record(z.string().max(2048), CellSchema) })).max(1000),
+                generatedAt: z.string().max(64),
+                roundedTo: z.number().int().min(1).max(1000).openapi({ format: 'int32' }),
+                months: z.array(z.object({ month: z.string().max(16), total: CellSchema, byVerdict: z.record(z.string().max(64), CellSchema), byCategory: z.record(z.string().max(64), CellSchema) })).max(1200),
               }),
             },
           },
@@ -42,17 +43,18 @@ export function registerStatsRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): 
     }),
     async (c) => {
       const t = now()
-      const since = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() - 11, 1))
-      const months = await monthlyReportCounts(c.get('db'), since)
+      const { since, until } = closedMonths(t)
+      const months = await monthlyReportCounts(c.get('db'), since, until)
       c.header('cache-control', 'public, max-age=3600')
       return c.json(
         {
           generatedAt: t.toISOString(),
+          roundedTo: STATS_ROUNDING,
           months: months.map((m) => ({
             month: m.month,
-            total: suppressTotal(m.total),
-            byVerdict: suppressRow(fill(VERDICTS, m.byVerdict)),
-            byCategory: suppressRow(fill(CATEGORIES, m.byCategory)),
+            total: publishCount(m.total),
+            byVerdict: publishRow(fill(VERDICTS, m.byVerdict)),
+            byCategory: publishRow(fill(CATEGORIES, m.byCategory)),
           })),
         },
         200,

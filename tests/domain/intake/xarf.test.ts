@@ -54,8 +54,65 @@ describe('XARF v4 samples', () => {
 
   it('refuses other versions and categories, naming XARF fields', async () => {
     const doc = adjust('connection-port-scan')
-    expect((await xarfProblems({ ...doc, xarf_version: '3.0' }))[0]).toMatchObject({ field: 'xarf_version' })
+    expect((await xarfProblems({ ...doc, xarf_version: '5.1' }))[0]).toMatchObject({ field: 'xarf_version' })
     expect((await xarfProblems({ ...doc, category: 'messaging', type: 'spam' }))[0]).toMatchObject({ field: 'category', message: expect.stringMatching(/connection/) })
+  })
+
+  it.each([
+    ['XARF 3', { xarf_version: '3.0' }, 'xarf_version'],
+    ['XARF 0.2 (a number)', { xarf_version: 0.2 }, 'xarf_version'],
+    ['XARF 1', { xarf_version: '1' }, 'xarf_version'],
+    ['a 4.0 draft with class', { xarf_version: '4.0.0', category: undefined, class: 'connection' }, 'class'],
+  ])('answers %s with one "XARF < 4 is not supported" problem, not a field-by-field list', async (_what, over, field) => {
+    const doc: Record<string, unknown> = { ...adjust('connection-port-scan'), ...over }
+    for (const [k, v] of Object.entries(over)) if (v === undefined) delete doc[k]
+    const err = await parseXarf(doc, now).then(() => null, (e: unknown) => e as DomainError)
+    expect(err).toBeInstanceOf(DomainError)
+    expect(err!.code).toBe('unsupported_xarf_version')
+    expect(err!.status).toBe(400)
+    expect(err!.field).toBe(field)
+    expect(err!.message).toMatch(/^XARF < 4 is not supported/)
+  })
+
+  it('names a bad version without echoing an unbounded value', async () => {
+    const huge = 'x'.repeat(100_000)
+    const problems = await xarfProblems({ ...adjust('connection-port-scan'), xarf_version: huge, category: { nested: [huge] } })
+    const text = JSON.stringify(problems)
+    expect(text.length).toBeLessThan(2_000)
+    expect(problems.map((p) => p.field)).toEqual(['xarf_version', 'category'])
+  })
+
+  it('caps evidence per item and in total, before decoding what is too large', async () => {
+    const b64 = (bytes: number) => Buffer.alloc(bytes, 0x41).toString('base64')
+    const doc = adjust('connection-port-scan')
+    const oneTooBig = await xarfProblems({ ...doc, evidence: [{ content_type: 'text/plain', payload: b64(1024 * 1024 + 10) }] })
+    expect(oneTooBig).toEqual([{ field: 'evidence.0.payload', message: expect.stringMatching(/at most 1048576 bytes/) }])
+    const item = { content_type: 'text/plain', payload: b64(900 * 1024) }
+    const tooMuch = await xarfProblems({ ...doc, evidence: [item, item, item] })
+    expect(tooMuch).toEqual([{ field: 'evidence', message: expect.stringMatching(/more than 2097152 bytes/) }])
+    // exactly at the limits is fine
+    const x = await parseXarf({ ...doc, evidence: [{ content_type: 'text/plain', payload: b64(1024 * 1024) }, { content_type: 'text/plain', payload: b64(1024 * 1024) }] }, now)
+    expect(x.evidence.map((e) => e.content.length)).toEqual([1024 * 1024, 1024 * 1024])
+  })
+
+  it('identifies a report by report_id and reporter domain, whatever the formatting', async () => {
+    const doc = adjust('connection-port-scan')
+    const a = await parseXarf(doc, now)
+    const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(doc).reverse())))
+    const b = await parseXarf(reordered, now)
+    expect(a.identity).toMatch(/^[0-9a-f]{64}$/)
+    expect(b.identity).toBe(a.identity)
+    expect(b.fingerprint).toBe(a.fingerprint)
+    // the domain is part of it (case-insensitive); another reporter may reuse an id
+    const upper = await parseXarf({ ...doc, reporter: { ...(doc.reporter as object), domain: 'NETSEC-MON.com' } }, now)
+    expect(upper.identity).toBe(a.identity)
+    const other = await parseXarf({ ...doc, reporter: { ...(doc.reporter as object), domain: 'other.example' } }, now)
+    expect(other.identity).not.toBe(a.identity)
+    const changed = await parseXarf({ ...doc, description: 'changed' }, now)
+    expect(changed.identity).toBe(a.identity)
+    expect(changed.fingerprint).not.toBe(a.fingerprint)
+    const { report_id: _id, ...noId } = doc
+    expect((await parseXarf(noId, now)).identity).toBeNull()
   })
 
   it('reports bad values under the XARF field names', async () => {

@@ -1,36 +1,37 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { suppressRow, suppressTotal } from '../../../src/domain/privacy/stats-suppression.js'
+import { closedMonths, publishCount, publishRow } from '../../../src/domain/privacy/stats-suppression.js'
 
-describe('suppressRow', () => {
-  it('replaces counts under 5 with "<5" and keeps the rest', () => {
-    expect(suppressRow({ a: 12, b: 3, c: 0, d: 7 })).toEqual({ a: 12, b: '<5', c: '<5', d: 7 })
+describe('publishCount', () => {
+  it('publishes the band of ten: rounded down, and "<10" for 0–9', () => {
+    expect([0, 1, 9, 10, 14, 15, 19, 20, 96].map(publishCount)).toEqual(['<10', '<10', '<10', 10, 10, 10, 10, 20, 90])
   })
 
-  it('with exactly one small cell, hides the next smallest too so the total does not reveal it', () => {
-    expect(suppressRow({ a: 12, b: 3, d: 7 })).toEqual({ a: 12, b: '<5', d: 'suppressed' })
-    expect(suppressRow({ a: 5, b: 5, c: 1 })).toEqual({ a: 'suppressed', b: 5, c: '<5' })
-  })
-
-  it('property: no published number is under 5, and a single hidden cell never stands alone', () => {
+  it('property: padding with k ≤ 5 reports of one’s own leaves at least 10 − k possible counts of the others', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), fc.nat(40), { minKeys: 1, maxKeys: 8 }), (row) => {
-        const out = suppressRow(row)
-        expect(Object.keys(out).sort()).toEqual(Object.keys(row).sort())
-        const hidden = Object.values(out).filter((v) => typeof v !== 'number').length
-        for (const [k, v] of Object.entries(out)) {
-          if (typeof v === 'number') {
-            expect(v).toBe(row[k])
-            expect(v).toBeGreaterThanOrEqual(5)
-          }
-        }
-        if (Object.keys(row).length > 1) expect(hidden === 1).toBe(false)
+      fc.property(fc.nat(500), fc.integer({ min: 1, max: 5 }), (others, k) => {
+        const seen = publishCount(others + k)
+        // every count of the others an observer who sent k reports cannot tell apart
+        const consistent = Array.from({ length: 600 }, (_, n) => n).filter((n) => publishCount(n + k) === seen)
+        expect(consistent).toContain(others)
+        // a band, never one number; narrowest at the low end (every n with n + k under ten)
+        expect(consistent.length).toBeGreaterThanOrEqual(10 - k)
       }),
     )
   })
+})
 
-  it('suppresses small totals', () => {
-    expect(suppressTotal(4)).toBe('<5')
-    expect(suppressTotal(5)).toBe(5)
+describe('publishRow', () => {
+  it('publishes every cell on its own', () => {
+    expect(publishRow({ a: 12, b: 3, c: 0, d: 7, e: 45 })).toEqual({ a: 10, b: '<10', c: '<10', d: '<10', e: 40 })
+  })
+})
+
+describe('closedMonths', () => {
+  it('ends where the current month begins and spans twelve months before it', () => {
+    const { since, until } = closedMonths(new Date('2026-11-10T12:00:00Z'))
+    expect(until.toISOString()).toBe('2026-11-01T00:00:00.000Z')
+    expect(since.toISOString()).toBe('2025-11-01T00:00:00.000Z')
+    expect(closedMonths(new Date('2026-01-01T00:00:00Z')).until.toISOString()).toBe('2026-01-01T00:00:00.000Z')
   })
 })
