@@ -122,9 +122,8 @@ if [ "$TARGETS" = prism ]; then
   PRISM_PORT="$(helper free-port)"
   SERVER_LOG="$WORK/node.log"
   log "Node server (npm start) on 127.0.0.1:$PORT"
-  # links in answers (Atom self link) name the address clients use: Prism's
   DATABASE_URL="$DB_URL" HOST=127.0.0.1 PORT="$PORT" LOG_LEVEL=warn DEMO_DATA=off FEED_SIGNING_KEY="$FEED_SIGNING_KEY" \
-    PUBLIC_URL="http://127.0.0.1:$PRISM_PORT" setsid npm start >"$SERVER_LOG" 2>&1 </dev/null &
+    setsid npm start >"$SERVER_LOG" 2>&1 </dev/null &
   SERVER_PID=$!
   helper wait-ready "http://127.0.0.1:$PORT" 90 "$SERVER_PID" || { tail -n 60 "$SERVER_LOG"; exit 1; }
   # the document as this server serves it (same code, no database needed)
