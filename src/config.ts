@@ -34,6 +34,16 @@ const ConfigSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /** Ed25519 private key (base64 PKCS#8 or PEM) that signs published versions. */
   FEED_SIGNING_KEY: z.string().optional(),
+  /** Promised notice (days) before a new range becomes active or a range retires. */
+  NOTICE_DAYS: z.coerce.number().int().min(0).max(365).default(14),
+  /** Subscribers get a reminder this many days before each effective date. */
+  REMINDER_DAYS: z.coerce.number().int().min(1).max(60).default(3),
+  /** A webhook failing for this many days in a row is disabled and its owner told. */
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().int().min(1).max(60).default(5),
+  /** DNS server (host or host:port) the outbound guard resolves webhook names with; default: the system resolver. */
+  DNS_RESOLVER: z.string().max(100).optional(),
+  /** How often (ms) the Node process turns new versions into notifications and delivers due ones. */
+  NOTIFY_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
   /** Outgoing mail (acknowledgements, desk replies): smtp://user:pass@host:587 or smtps://… */
   SMTP_URL: z.string().url().refine((u) => /^smtps?:/i.test(u), 'must be an smtp:// or smtps:// URL').optional(),
   /** The From address of everything we send. */

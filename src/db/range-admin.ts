@@ -3,6 +3,7 @@
  * Operator changes to single ranges that the CLI makes (retire, delete a mistake) and the
  * publish preview. Each change is audited in the same transaction, like the admin API.
  */
+import { DEFAULT_NOTICE_DAYS, describeShortfall, noticeShortfalls } from '../domain/notifications/notice-policy.js'
 import { sql, type Kysely } from 'kysely'
 import { checkDates } from '../domain/catalogue-rules.js'
 import { DomainError } from '../domain/errors.js'
@@ -74,10 +75,12 @@ export interface PublishPreview {
 }
 
 /** What `publishCatalogue` would do at `now`, without writing anything. */
-export async function previewPublish(db: Kysely<Database>, now: Date): Promise<PublishPreview> {
+export async function previewPublish(db: Kysely<Database>, now: Date, noticeDays = DEFAULT_NOTICE_DAYS): Promise<PublishPreview> {
   const previous = await latestVersion(db)
   const lists = buildFeedLists(await listRanges(db), now)
   const changes = diffFeedLists(previous?.lists ?? null, lists, now)
   const unchanged = previous !== null && previous.sha256 === (await feedSha256(lists))
-  return { serial: previous?.serial ?? null, unchanged, changes, refusal: publishRefusal(previous?.lists ?? null, lists, now) }
+  const short = noticeShortfalls(previous?.lists ?? null, changes, now, noticeDays)
+  const notice = short.length ? `less than the ${noticeDays}-day notice period (${short.map(describeShortfall).join('; ')}); --force needs --reason` : null
+  return { serial: previous?.serial ?? null, unchanged, changes, refusal: publishRefusal(previous?.lists ?? null, lists, now) ?? notice }
 }

@@ -10,16 +10,18 @@ import { purgeMailMessages } from './mail-repository.js'
 import { purgeOutbox } from './outbox.js'
 import { purgeExpired, type PurgeCounts } from './privacy-repository.js'
 import type { Database } from './schema.js'
+import { purgeSubscriptions } from './subscription-privacy.js'
 
-export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionPolicy, now: Date, actor: string): Promise<PurgeCounts & { outbox: number; mailMessages: number }> {
+export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionPolicy, now: Date, actor: string): Promise<PurgeCounts & { outbox: number; mailMessages: number; subscriptions: number }> {
   const cutoffs = retentionCutoffs(policy, now)
   const counts = {
     ...(await purgeExpired(db, cutoffs, now)),
     outbox: await purgeOutbox(db, cutoffs.outboxBefore),
     // raw e-mails are evidence: same retention period
     mailMessages: await purgeMailMessages(db, cutoffs.evidenceBefore, now),
+    subscriptions: await purgeSubscriptions(db, now),
   }
-  if (counts.contacts + counts.evidence + counts.xarfDocuments + counts.outbox + counts.mailMessages > 0) {
+  if (counts.contacts + counts.evidence + counts.xarfDocuments + counts.outbox + counts.mailMessages + counts.subscriptions > 0) {
     await appendAudit(db, { actor, action: 'retention.purge', objectType: 'personal_data', diff: { ...counts, policy } }, now)
   }
   return counts

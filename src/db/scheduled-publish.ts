@@ -21,12 +21,12 @@ export type ScheduledOutcome =
  * Publishes if statuses changed since the latest version. Never publishes the very first
  * version (an admin does that), and never forces: a refusal is reported, not overridden.
  */
-export async function publishDueTransitions(db: Kysely<Database>, now: Date): Promise<ScheduledOutcome> {
+export async function publishDueTransitions(db: Kysely<Database>, now: Date, noticeDays?: number): Promise<ScheduledOutcome> {
   const next = nextTransition(await listRanges(db), now)
   if ((await latestSerial(db)) === null) return { status: 'nothing-published-yet', next }
   let result: PublishResult
   try {
-    result = await publishCatalogue(db, { now, actor: 'system:lifecycle' })
+    result = await publishCatalogue(db, { now, actor: 'system:lifecycle', ...(noticeDays !== undefined ? { noticeDays } : {}) })
   } catch (err) {
     if (err instanceof DomainError && err.code === 'publish_refused') return { status: 'refused', reason: err.message, next }
     throw err

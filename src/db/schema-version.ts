@@ -4,4 +4,4 @@
  * process started against an un-migrated database reports not-ready instead of failing
  * on its first query. A test checks it against the files in migrations/.
  */
-export const LATEST_MIGRATION = '0009_mail_intake'
+export const LATEST_MIGRATION = '0010_notifications'

@@ -8,6 +8,7 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 import type { CaseStatus } from '../domain/intake/case-state.js'
 import type { EvidenceHashStatus } from '../domain/intake/evidence.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
+import type { NotificationTables } from './notification-schema.js'
 
 /** timestamptz: read as Date, written as Date or ISO string. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -38,6 +39,8 @@ export interface FeedVersionsTable {
   note: string | null
   forced: Generated<boolean>
   published_by: string
+  /** NoticeOverride JSON when published with less than the promised notice (0010) */
+  notice_override: ColumnType<unknown, string | null | undefined, string | null>
 }
 
 export interface ApiTokensTable {
@@ -300,7 +303,7 @@ export interface MailMessageReportsTable {
   report_id: string
 }
 
-export interface Database {
+export interface Database extends NotificationTables {
   scanner_ranges: ScannerRangesTable
   feed_versions: FeedVersionsTable
   api_tokens: ApiTokensTable

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { FeedEntry, FeedLists, VersionChanges } from '../domain/feed-version.js'
+import type { NoticeOverride } from '../domain/notifications/notice-policy.js'
 import type { Database, FeedVersionRow } from './schema.js'
 
 export interface PublishedVersion {
@@ -16,6 +17,8 @@ export interface PublishedVersion {
   note: string | null
   forced: boolean
   publishedBy: string
+  /** Set when published with less notice than the policy promises (reason and what was short). */
+  noticeOverride: NoticeOverride | null
 }
 
 export type VersionHeader = Omit<PublishedVersion, 'lists'>
@@ -55,6 +58,7 @@ function toHeader(row: Omit<FeedVersionRow, 'entries'>): VersionHeader {
     note: row.note,
     forced: row.forced,
     publishedBy: row.published_by,
+    noticeOverride: row.notice_override ? parseJson<NoticeOverride>(row.notice_override) : null,
   }
 }
 
@@ -83,6 +87,7 @@ const HEADER_COLUMNS = [
   'note',
   'forced',
   'published_by',
+  'notice_override',
 ] as const
 
 /** Version headers newest first, optionally only those older than `before`. */
@@ -105,6 +110,7 @@ export interface NewVersion {
   note: string | null
   forced: boolean
   publishedBy: string
+  noticeOverride?: NoticeOverride | null
 }
 
 export async function insertVersion(db: Kysely<Database>, v: NewVersion): Promise<void> {
@@ -121,6 +127,7 @@ export async function insertVersion(db: Kysely<Database>, v: NewVersion): Promis
       note: v.note,
       forced: v.forced,
       published_by: v.publishedBy,
+      notice_override: v.noticeOverride ? JSON.stringify(v.noticeOverride) : null,
     })
     .execute()
 }

@@ -13,6 +13,7 @@ export const SCOPES = [
   'reports:triage',
   'privacy:admin',
   'audit:read',
+  'webhooks:write',
 ] as const
 export type Scope = (typeof SCOPES)[number]
 

@@ -14,9 +14,11 @@ export interface RateLimits {
   reportsPerMinute: number
   reportsPerDay: number
   statusPerMinute: number
+  /** POST /v1/subscriptions per client (×10 per day). */
+  subscriptionsPerMinute: number
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30 }
+export const DEFAULT_RATE_LIMITS: RateLimits = { reportsPerMinute: 10, reportsPerDay: 200, statusPerMinute: 30, subscriptionsPerMinute: 5 }
 
 /** Structured logger; implementations must never be handed secrets or personal data. */
 export interface Logger {
@@ -62,6 +64,10 @@ export interface AppDeps {
   rateLimiter?: RateLimiter
   /** Limits for the public write and status endpoints. */
   rateLimits?: Partial<RateLimits>
+  /** The promised notice period in days (NOTICE_DAYS, default 14). */
+  noticeDays?: number
+  /** Days before an effective date that subscribers get a reminder (REMINDER_DAYS, default 3). */
+  reminderDays?: number
   /** Request and rate-limit counters (Node: prom-client; absent on Workers). */
   metrics?: MetricsRecorder
   /** Called after a successful publish (the Node timer reschedules itself). */

@@ -14,6 +14,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { requestId } from 'hono/request-id'
 import { routePath } from 'hono/route'
 import { DomainError } from '../domain/errors.js'
+import { DEFAULT_NOTICE_DAYS, DEFAULT_REMINDER_DAYS } from '../domain/notifications/notice-policy.js'
 import { silentLogger, type AppDeps, type AppEnv } from './app-env.js'
 import { createErrorHandler, summarise, zodFieldErrors } from './error-handler.js'
 import { FeedStore } from './feed-store.js'
@@ -21,6 +22,9 @@ import { loggedPath } from './log-path.js'
 import { reachedOverHttps } from './transport.js'
 import { problem, problemResponse } from './problem.js'
 import { registerAdminAuditRoutes } from './routes/admin-audit.js'
+import { registerAdminWebhookRoutes } from './routes/admin-webhooks.js'
+import { registerPolicyRoutes } from './routes/policy.js'
+import { registerSubscriptionRoutes } from './routes/subscriptions.js'
 import { registerAdminPrivacyRoutes } from './routes/admin-privacy.js'
 import { registerStatsRoutes } from './routes/stats.js'
 import { registerAdminCaseRoutes } from './routes/admin-cases.js'
@@ -68,6 +72,8 @@ export function createApp(deps: AppDeps) {
     store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000 }),
     maxAge: deps.feedMaxAge ?? 300,
     publicUrl: deps.publicUrl,
+    noticeDays: deps.noticeDays ?? DEFAULT_NOTICE_DAYS,
+    reminderDays: deps.reminderDays ?? DEFAULT_REMINDER_DAYS,
     feedHeaders: signatureHeaders(deps.feedSigner),
   }
 
@@ -106,6 +112,9 @@ export function createApp(deps: AppDeps) {
   registerLookupRoutes(app, now)
   registerAdminRangeRoutes(app, feed, now, deps.onPublished)
   registerAdminAuditRoutes(app, now)
+  registerPolicyRoutes(app, feed.noticeDays, feed.reminderDays)
+  registerSubscriptionRoutes(app, now, deps.publicUrl)
+  registerAdminWebhookRoutes(app, now)
   registerAdminPrivacyRoutes(app, now)
   registerStatsRoutes(app, now)
   registerAdminSessionRoutes(app, now)

@@ -39,4 +39,12 @@ export function applyRateLimits(app: OpenAPIHono<AppEnv>, deps: AppDeps, now: ()
     },
   ]
   app.on('GET', '/v1/reports/:ref', rateLimit(limiter, statusRules, now, log, refused))
+
+  // each accepted subscription sends one challenge or confirmation mail to an address the
+  // client chose: few per client, so nobody can use us to knock on many doors
+  const subscriptionRules = [
+    { policy: { name: 'subscribe-min', limit: limits.subscriptionsPerMinute, windowSeconds: 60 }, key: client },
+    { policy: { name: 'subscribe-day', limit: limits.subscriptionsPerMinute * 10, windowSeconds: 86_400 }, key: client },
+  ]
+  app.on('POST', '/v1/subscriptions', rateLimit(limiter, subscriptionRules, now, log, refused))
 }

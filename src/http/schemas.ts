@@ -27,6 +27,23 @@ export function errors(...statuses: number[]) {
   return out
 }
 
+export const NoticeOverrideSchema = z
+  .object({
+    reason: z.string().max(500).openapi({ example: 'emergency: scanner host compromised' }),
+    noticeDays: z.number().int().min(0).max(3650).openapi({ format: 'int32',  description: 'the notice period promised at the time' }),
+    shortfalls: z
+      .array(
+        z.object({
+          prefix: z.string().max(64),
+          kind: z.enum(['activeFrom', 'retireAt', 'removal']),
+          effective: z.string().max(40),
+          noticeDays: z.number().openapi({ description: 'notice actually given, in days' }),
+        }),
+      )
+      .max(10000),
+  })
+  .openapi('NoticeOverride', { description: 'Present when a version gave less notice than /v1/policy promises, with the reason' })
+
 export const StatusSchema = z.enum(['announced', 'active', 'retiring'])
 
 export const FeedEntrySchema = z
@@ -47,6 +64,8 @@ export const FeedDocumentSchema = z
     createdAt: z.string().max(2048),
     sha256: z.string().max(2048),
     counts: z.object({ ipv4: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), ipv6: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }) }),
+    note: z.string().max(500).optional().openapi({ description: 'the publish note, when there is one' }),
+    noticeOverride: NoticeOverrideSchema.optional(),
     aggregated: z.boolean().optional(),
     ipv4: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string().max(64) })])).max(100_000),
     ipv6: z.array(z.union([FeedEntrySchema, z.object({ prefix: z.string().max(64) })])).max(100_000),
@@ -74,6 +93,8 @@ export const VersionSummarySchema = z
     sha256: z.string().max(2048),
     counts: z.object({ ipv4: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), ipv6: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }) }),
     changes: ChangeSchema,
+    note: z.string().max(500).nullable().openapi({ description: 'what the publisher said about this version' }),
+    noticeOverride: NoticeOverrideSchema.nullable(),
   })
   .openapi('VersionSummary')
 
@@ -119,7 +140,8 @@ export const RangeSchema = z
 export const PublishInputSchema = z
   .object({
     force: z.boolean().optional(),
-    note: z.string().max(500).optional(),
+    note: z.string().max(500).optional().openapi({ description: 'public: shown with the version, in Atom, /v1/changes and notifications' }),
+    reason: z.string().max(500).optional().openapi({ description: 'required with force when the version gives less than the notice period; published with it' }),
   })
   .strict()
   .openapi('PublishInput')

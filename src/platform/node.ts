@@ -17,7 +17,9 @@ import { publishCatalogue } from '../db/publish-catalogue.js'
 import { listRanges } from '../db/range-repository.js'
 import { relinkOpenReports } from '../db/linking.js'
 import { runRetentionPurge } from '../db/retention-purge.js'
+import { runNotifyTick } from '../db/notify-tick.js'
 import { publishDueTransitions } from '../db/scheduled-publish.js'
+import { createWebhookDelivery } from '../db/webhook-sender.js'
 import { normaliseRange } from '../domain/catalogue-rules.js'
 import { demoCatalogue } from '../domain/demo-catalogue.js'
 import { createFeedSigner, generateFeedKey, type FeedSigner } from '../domain/feed-signing.js'
@@ -27,6 +29,7 @@ import { COMMANDS } from './cli/commands.js'
 import { startControlServer, socketPath, type ControlServer } from './control-channel.js'
 import { lockDataDir, SERVER_LOCK_NAME } from './data-dir-lock.js'
 import { clientIp } from './client-ip.js'
+import { createOutboundFetch } from './outbound-fetch.js'
 import { createNodeMetrics } from './metrics.js'
 import { createNodeLogger } from './node-logger.js'
 import { drainHttpServer, runShutdown } from './shutdown.js'
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
     clearTimeout(timer)
     let wait = MAX_TIMER_MS
     try {
-      const outcome = await publishDueTransitions(db, new Date())
+      const outcome = await publishDueTransitions(db, new Date(), config.NOTICE_DAYS)
       if (outcome.status === 'published') log.info('lifecycle publish', { serial: outcome.serial })
       if (outcome.status === 'refused') log.warn('lifecycle publish refused', { reason: outcome.reason })
       if (outcome.next) wait = Math.min(wait, Math.max(1000, outcome.next.getTime() - Date.now() + 50))
@@ -102,10 +105,33 @@ async function main(): Promise<void> {
   const purgeTimer = setInterval(() => void purge(), 6 * 3_600_000)
   purgeTimer.unref()
 
+  // notifications: new versions and reminders become events, fanned out and delivered
+  // through the outbox every NOTIFY_INTERVAL_MS and right after a publish
+  const baseUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '')
+  const webhooks = createWebhookDelivery(db, {
+    fetch: createOutboundFetch(config.DNS_RESOLVER ? { dnsResolver: config.DNS_RESOLVER } : {}),
+    signer: feedSigner,
+    now: () => new Date(),
+    disableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+    baseUrl,
+  })
+  let notifying: Promise<void> | null = null
+  const notify = () => {
+    notifying ??= runNotifyTick(db, { now: () => new Date(), baseUrl, reminderDays: config.REMINDER_DAYS, webhooks })
+      .then((r) => {
+        if (r.events + r.fannedOut + r.delivery.sent + r.delivery.retried + r.delivery.dead > 0) log.info('notifications', { events: r.events, fannedOut: r.fannedOut, ...r.delivery })
+      })
+      .catch((err) => log.error('notifications failed', { error: String(err) }))
+      .finally(() => (notifying = null))
+    return notifying
+  }
+  const notifyTimer = setInterval(() => void notify(), config.NOTIFY_INTERVAL_MS)
+  notifyTimer.unref()
+
   const redis = config.REDIS_URL ? await createRedisRateLimiter(config.REDIS_URL) : null
   // what sends the outbox's items from this process; the mail and webhook senders register
   // here, and the shutdown sequence runs the outbox once more with them
-  const outboxSenders: Partial<Record<OutboxKind, OutboxSender>> = {}
+  const outboxSenders: Partial<Record<OutboxKind, OutboxSender>> = { webhook: webhooks.send }
   const metrics = createNodeMetrics({ db, poolStats: opened.poolStats })
   const routeOfRequest = new WeakMap<Request, string>()
   const app = createApp({
@@ -131,6 +157,8 @@ async function main(): Promise<void> {
     feedRefreshMs: config.FEED_REFRESH_MS,
     feedSigner,
     onPublished: () => published(),
+    noticeDays: config.NOTICE_DAYS,
+    reminderDays: config.REMINDER_DAYS,
   })
   await schedule()
   // outbox mail sender and (with SMTP_PORT) the SMTP listener for abuse mail
@@ -149,6 +177,7 @@ async function main(): Promise<void> {
   const published = () => {
     responses.clear()
     void schedule()
+    void notify()
   }
   const listener = getRequestListener(responses.wrap(app.fetch))
   const server = createServer((req, res) => {
@@ -179,6 +208,7 @@ async function main(): Promise<void> {
     log.info('shutting down', { signal })
     clearTimeout(timer)
     clearInterval(purgeTimer)
+    clearInterval(notifyTimer)
     const grace = config.SHUTDOWN_GRACE_MS
     await runShutdown(
       [

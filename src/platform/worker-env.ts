@@ -49,6 +49,9 @@ export interface WorkerSettings {
   feedSigningKey: string | undefined
   rateLimits: { reportsPerMinute: number; reportsPerDay: number; statusPerMinute: number }
   retention: RetentionPolicy
+  noticeDays: number
+  reminderDays: number
+  webhookDisableAfterDays: number
   mail: {
     from: string | undefined
     ownAddresses: string[]
@@ -75,6 +78,9 @@ const VARS = [
   'RETENTION_CONTACT_DAYS',
   'RETENTION_EVIDENCE_DAYS',
   'RETENTION_XARF_DAYS',
+  'NOTICE_DAYS',
+  'REMINDER_DAYS',
+  'WEBHOOK_DISABLE_AFTER_DAYS',
   'MAIL_FROM',
   'SMTP_RECIPIENTS',
   'MAIL_MAX_BYTES',
@@ -139,6 +145,9 @@ export function checkEnv(env: unknown): EnvCheck {
         statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
       },
       retention: retentionPolicy(config),
+      noticeDays: config.NOTICE_DAYS,
+      reminderDays: config.REMINDER_DAYS,
+      webhookDisableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
       mail: { from: config.MAIL_FROM, ...mailIntakeSettings(config) },
     },
   }

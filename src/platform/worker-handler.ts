@@ -12,7 +12,9 @@ import type { Context, ExecutionContext } from 'hono'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { DomainError } from '../domain/errors.js'
-import { createFeedSigner } from '../domain/feed-signing.js'
+import { createWebhookDelivery } from '../db/webhook-sender.js'
+import { createWorkerOutboundFetch } from './outbound-fetch-worker.js'
+import { createFeedSigner, type FeedSigner } from '../domain/feed-signing.js'
 import { sha256Hex } from '../domain/sha256.js'
 import { createApp, type App } from '../http/app.js'
 import type { Logger } from '../http/app-env.js'
@@ -46,6 +48,7 @@ interface Runtime {
   app: App
   edge: FeedEdgeCache
   log: Logger
+  feedSigner: FeedSigner | undefined
 }
 
 export function createWorkerHandler(deps: WorkerDeps) {
@@ -89,8 +92,10 @@ export function createWorkerHandler(deps: WorkerDeps) {
       // counters in Postgres through the per-request client (no Redis on Workers)
       rateLimits: settings.rateLimits,
       onPublished: (serial) => edge.notePublished(serial),
+      noticeDays: settings.noticeDays,
+      reminderDays: settings.reminderDays,
     })
-    return { app, edge, log }
+    return { app, edge, log, feedSigner }
   }
 
   /** The runtime, or the 500 that says which setting to fix. */
@@ -140,12 +145,25 @@ export function createWorkerHandler(deps: WorkerDeps) {
   async function scheduled(controller: { cron: string; scheduledTime: number }, env: unknown, ctx: WaitUntil): Promise<void> {
     const checked = checkEnv(env)
     if (!checked.ok) throw new Error(`worker misconfigured: ${checked.problems.join('; ')}`)
-    const { log } = await runtimeFor(checked.settings)
+    const { log, feedSigner } = await runtimeFor(checked.settings)
+    const s = checked.settings
     const db = deps.openDb(checked.connectionString)
     try {
       log.info('scheduled run', { cron: controller.cron })
       const mailSender = mailSenderFor(env, checked.settings)
-      await runScheduledJobs(deps.jobs ?? SCHEDULED_JOBS, { db, now: now(), log, retention: checked.settings.retention, ...(mailSender ? { mailSender } : {}) })
+      await runScheduledJobs(deps.jobs ?? SCHEDULED_JOBS, {
+        db,
+        now: now(),
+        log,
+        retention: s.retention,
+        ...(mailSender ? { mailSender } : {}),
+        noticeDays: s.noticeDays,
+        notify: {
+          baseUrl: s.publicUrl ?? '',
+          reminderDays: s.reminderDays,
+          webhooks: createWebhookDelivery(db, { fetch: createWorkerOutboundFetch(), signer: feedSigner, now, disableAfterDays: s.webhookDisableAfterDays, baseUrl: s.publicUrl ?? '' }),
+        },
+      })
     } finally {
       ctx.waitUntil(db.destroy().catch(() => undefined))
     }

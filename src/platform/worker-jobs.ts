@@ -10,7 +10,9 @@ import type { Database } from '../db/schema.js'
 import { relinkOpenReports } from '../db/linking.js'
 import { runOutbox, type OutboxSender } from '../db/outbox.js'
 import { runRetentionPurge } from '../db/retention-purge.js'
+import { runNotifyTick } from '../db/notify-tick.js'
 import { publishDueTransitions } from '../db/scheduled-publish.js'
+import type { WebhookDelivery } from '../db/webhook-sender.js'
 import { DEFAULT_RETENTION, type RetentionPolicy } from '../domain/privacy/retention.js'
 import type { Logger } from '../http/app-env.js'
 
@@ -21,6 +23,9 @@ export interface JobContext {
   log: Logger
   /** Retention periods from the Worker's configuration. */
   retention?: RetentionPolicy
+  noticeDays?: number
+  /** Notifications: where links point, reminder lead time, and the webhook sender. */
+  notify?: { baseUrl: string; reminderDays: number; webhooks?: WebhookDelivery }
   /** The outbox's mail sender (the send_email binding), when the Worker has one. */
   mailSender?: OutboxSender
 }
@@ -43,8 +48,8 @@ export interface JobResult {
 /** Publishes a new version when a range's activeFrom or retireAt has passed. */
 export const lifecyclePublishJob: ScheduledJob = {
   name: 'lifecycle-publish',
-  async run({ db, now }) {
-    const outcome = await publishDueTransitions(db, now)
+  async run({ db, now, noticeDays }) {
+    const outcome = await publishDueTransitions(db, now, noticeDays)
     return { ...outcome, next: outcome.next ? outcome.next.toISOString() : null }
   },
 }
@@ -75,6 +80,21 @@ export const relinkJob: ScheduledJob = {
   },
 }
 
+/**
+ * Notifications on Workers: the cron (every minute) records events, fans them out and
+ * delivers due webhooks through the outbox, within a 20 s budget. We chose the cron over a
+ * Queue binding: the outbox already gives retries, backoff and SKIP LOCKED claiming, and a
+ * minute of delay is well inside a notice period of days.
+ */
+export const notifyJob: ScheduledJob = {
+  name: 'notify',
+  async run({ db, now, notify }) {
+    if (!notify?.baseUrl) return { skipped: 'PUBLIC_URL is not set: notification links need it' }
+    const r = await runNotifyTick(db, { now: () => new Date(Math.max(now.getTime(), Date.now())), baseUrl: notify.baseUrl, reminderDays: notify.reminderDays, ...(notify.webhooks ? { webhooks: notify.webhooks } : {}), parallel: 2, budgetMs: 20_000 })
+    return { events: r.events, fannedOut: r.fannedOut, ...r.delivery }
+  },
+}
+
 /** Sends due outbox mail through the send_email binding, every minute. */
 export const outboxMailJob: ScheduledJob = {
   name: 'outbox-mail',
@@ -85,7 +105,7 @@ export const outboxMailJob: ScheduledJob = {
 }
 
 /** Run in order on every cron trigger. */
-export const SCHEDULED_JOBS: readonly ScheduledJob[] = [lifecyclePublishJob, retentionPurgeJob, relinkJob, outboxMailJob]
+export const SCHEDULED_JOBS: readonly ScheduledJob[] = [lifecyclePublishJob, retentionPurgeJob, relinkJob, notifyJob, outboxMailJob]
 
 export class ScheduledJobsFailed extends Error {
   readonly results: JobResult[]

@@ -84,9 +84,14 @@ describe('catalogue administration', () => {
     // documentation prefix is flagged too (fine for a test, not for production)
     expect(warnings).toEqual([expect.stringMatching(/reserved address space/), expect.stringMatching(/less than 7 days/)])
 
-    const published = await admin('/v1/admin/publish', { method: 'POST', json: { note: 'black-box run' } })
+    // no notice at all breaks the notice policy: refused unless forced with a reason
+    const refused = await admin('/v1/admin/publish', { method: 'POST', json: { note: 'black-box run' } })
+    expect(refused.status).toBe(409)
+    const reason = 'black-box suite: a test range, active at once'
+    const published = await admin('/v1/admin/publish', { method: 'POST', json: { note: 'black-box run', force: true, reason } })
     expect(published.status).toBe(201)
-    const body = (await published.json()) as { status: string; version: { serial: number; changes: { added: { prefix: string }[] } } }
+    const body = (await published.json()) as { status: string; version: { serial: number; changes: { added: { prefix: string }[] }; noticeOverride: { reason: string } } }
+    expect(body.version.noticeOverride.reason).toBe(reason)
     expect(body.status).toBe('published')
     expect(body.version.serial).toBe(before + 1)
     expect(body.version.changes.added.map((a) => a.prefix)).toEqual([prefix])

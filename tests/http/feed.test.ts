@@ -194,15 +194,17 @@ describe('publishing', () => {
     const before = await app.request('/v1/versions/1')
     const beforeBody = await before.text()
     expect(before.headers.get('cache-control')).toBe('public, max-age=31536000, immutable')
-    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east' })
+    // announced exactly the notice period ahead: no force needed
+    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east', activeFrom: '2026-11-15T00:00:00.000Z' })
     const res = await publish({ note: 'add benchmark block' })
     expect(res.status).toBe(201)
     expect(res.headers.get('location')).toBe('/v1/versions/2')
     const body = await res.json()
     expect(body.version.serial).toBe(2)
     expect(body.version.changes.added).toEqual([
-      { prefix: '198.18.0.0/24', status: 'active', activeFrom: '2026-11-01T00:00:00.000Z', retireAt: null },
+      { prefix: '198.18.0.0/24', status: 'announced', activeFrom: '2026-11-15T00:00:00.000Z', retireAt: null },
     ])
+    expect(body.version).toMatchObject({ note: 'add benchmark block', noticeOverride: null })
     expect((await (await app.request('/v1/ranges')).json()).serial).toBe(2)
     const v1 = await app.request('/v1/versions/1')
     expect(await v1.text()).toBe(beforeBody)
@@ -226,8 +228,18 @@ describe('publishing', () => {
     const refused = await publish()
     expect(refused.status).toBe(409)
     expect((await refused.json()).detail).toMatch(/drops 2 of 4 in-use prefixes/)
-    const forced = await publish({ force: true })
+    // dropping in-use prefixes without a scheduled retirement is also zero notice: force needs a reason
+    const noReason = await publish({ force: true })
+    expect(noReason.status).toBe(400)
+    expect((await noReason.json()).errors[0].field).toBe('reason')
+    const forced = await publish({ force: true, reason: 'emergency: scanner hosts compromised' })
     expect(forced.status).toBe(201)
+    const v = (await forced.json()).version
+    expect(v.noticeOverride).toMatchObject({ reason: 'emergency: scanner hosts compromised', noticeDays: 14 })
+    expect(v.noticeOverride.shortfalls.map((s: { prefix: string; kind: string }) => `${s.kind} ${s.prefix}`).sort()).toEqual([
+      'removal 192.0.2.0/25',
+      'removal 198.51.100.0/24',
+    ])
   })
 
   it('scheduled retirements publish automatically when their date passes', async () => {
@@ -260,9 +272,9 @@ describe('publishing', () => {
 describe('versions, changes and Atom', () => {
   beforeEach(async () => {
     await seed()
-    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east' })
+    await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east', activeFrom: '2026-11-20T00:00:00.000Z' })
     clock.advance(60_000)
-    expect((await publish()).status).toBe(201)
+    expect((await publish({ note: 'Virginia gets a second block' })).status).toBe(201)
   })
 
   it('lists versions newest first with paging', async () => {

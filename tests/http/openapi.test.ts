@@ -27,6 +27,12 @@ const UNDOCUMENTED: Record<string, string> = {
   'GET /report/receipt/{ref}': 'HTML page a browser lands on after posting the report form',
   'POST /report': 'browser form post of the HTML report page (the API equivalent is POST /v1/reports)',
   // the HTML pages for people: each has a documented JSON twin under /v1
+  'GET /desk/webhooks': 'HTML desk page (JSON: GET /v1/admin/webhooks)',
+  'POST /desk/webhooks/{id}/{action}': 'browser form post of the desk (JSON: POST /v1/admin/webhooks/{id}/…)',
+  'GET /subscriptions/confirm': 'HTML page behind the confirmation link (shows a button; POST confirms)',
+  'POST /subscriptions/confirm': 'browser form post that confirms an e-mail subscription',
+  'GET /subscriptions/unsubscribe': 'HTML page behind the unsubscribe link (shows a button)',
+  'POST /subscriptions/unsubscribe': 'browser form post and RFC 8058 one-click unsubscribe target',
   'GET /assets/app.css': 'stylesheet of the HTML pages',
   'GET /assets/app.js': 'progressive enhancement script of the HTML pages',
   'GET /': 'HTML scanner-range page (JSON: GET /v1/ranges)',

@@ -45,7 +45,8 @@ function get(path: string, headers: Record<string, string> = {}, method = 'GET',
 }
 
 async function addAndPublish(prefix: string): Promise<void> {
-  const add = jsonBody('POST', { prefix, pool: 'asv-external', region: 'eu', activeFrom: '2026-01-01T00:00:00Z' }, token)
+  // announced a month ahead: more than the notice period, so no publish needs force
+  const add = jsonBody('POST', { prefix, pool: 'asv-external', region: 'eu', activeFrom: new Date(Date.now() + 30 * 86_400_000).toISOString() }, token)
   const res = await get('/v1/admin/ranges', add.headers as Record<string, string>, 'POST', add.body as string)
   expect(res.status, res.body).toBe(201)
   const pub = jsonBody('POST', {}, token)

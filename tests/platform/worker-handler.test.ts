@@ -229,7 +229,9 @@ describe('edge cache for feed documents', () => {
     await seed(w)
     expect((await call(w, '/v1/ranges.txt')).headers.get('x-feed-serial')).toBe('1')
     expect((await call(w, '/v1/ranges.txt')).headers.get('x-edge-cache')).toBe('hit')
-    const add = await call(w, '/v1/admin/ranges', asAdmin('POST', { prefix: '198.51.100.0/24', pool: 'asv-external', region: 'us-east' }))
+    // announced with the full notice period: no force needed
+    const activeFrom = new Date(clock.now().getTime() + 15 * 86_400_000).toISOString()
+    const add = await call(w, '/v1/admin/ranges', asAdmin('POST', { prefix: '198.51.100.0/24', pool: 'asv-external', region: 'us-east', activeFrom }))
     expect(add.status).toBe(201)
     expect((await call(w, '/v1/admin/publish', asAdmin('POST'))).status).toBe(201)
     const after = await call(w, '/v1/ranges.txt')
@@ -410,7 +412,7 @@ describe('retention purge job', () => {
 
   it('re-links open reports once an hour, at minute 37, and is part of every cron run', async () => {
     const { relinkJob, SCHEDULED_JOBS } = await import('../../src/platform/worker-jobs.js')
-    expect(SCHEDULED_JOBS.map((j) => j.name)).toEqual(['lifecycle-publish', 'retention-purge', 'relink-open-reports', 'outbox-mail'])
+    expect(SCHEDULED_JOBS.map((j) => j.name)).toEqual(['lifecycle-publish', 'retention-purge', 'relink-open-reports', 'notify', 'outbox-mail'])
     const { openTestDb } = await import('../helpers/test-db.js')
     const t = await openTestDb()
     try {

@@ -4,6 +4,7 @@
  * firewall owners can subscribe to changes in any feed reader or chat integration.
  */
 import { LONE_SURROGATE } from '../unicode.js'
+import { describeShortfall } from '../notifications/notice-policy.js'
 import type { VersionSummary } from './feed-meta.js'
 
 export function xmlEscape(text: string): string {
@@ -22,6 +23,11 @@ function describe(v: VersionSummary): string {
   const lines = [
     `Serial ${v.serial}: ${v.counts.ipv4} IPv4 and ${v.counts.ipv6} IPv6 prefixes. SHA-256 ${v.sha256}.`,
   ]
+  if (v.note) lines.push(`Note: ${v.note}`)
+  if (v.noticeOverride) {
+    lines.push(`Published with less than our ${v.noticeOverride.noticeDays}-day notice period. Reason: ${v.noticeOverride.reason}`)
+    for (const s of v.noticeOverride.shortfalls) lines.push(`Short notice: ${describeShortfall(s)}.`)
+  }
   for (const a of v.changes.added) {
     lines.push(`Added ${a.prefix} (${a.status}, active from ${a.activeFrom}${a.retireAt ? `, retires ${a.retireAt}` : ''}).`)
   }

@@ -12,6 +12,9 @@ export function renderFeedJson(meta: VersionMeta, lists: FilteredLists): string 
     createdAt: meta.createdAt,
     sha256: meta.sha256,
     counts: { ipv4: lists.ipv4.length, ipv6: lists.ipv6.length },
+    // only when present, so versions without them keep the bytes they were signed with
+    ...(meta.note ? { note: meta.note } : {}),
+    ...(meta.noticeOverride ? { noticeOverride: meta.noticeOverride } : {}),
     ...(lists.aggregated ? { aggregated: true } : {}),
     ipv4: lists.ipv4,
     ipv6: lists.ipv6,

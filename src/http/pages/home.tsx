@@ -18,6 +18,7 @@ import type { AppEnv } from '../app-env.js'
 import type { FeedContext } from '../routes/feed-context.js'
 import { callApi, problemDetail, type InternalApp } from './internal-api.js'
 import { Layout } from './layout.js'
+import { NoticePolicySection } from './notice-policy.js'
 import { day, dateTime, sendPage } from './render.js'
 
 export const DEFAULT_FORMAT = 'nftables'
@@ -173,6 +174,8 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
           </p>
         </div>
       </div>
+
+      <NoticePolicySection noticeDays={feed.noticeDays} reminderDays={feed.reminderDays} />
 
       {stale ? (
         <div class="notice warn" role="status">

@@ -14,6 +14,8 @@ import { REPORT_MAX_BYTES } from '../routes/reports.js'
 import { HTML_CSP } from '../security-headers.js'
 import { registerAssetRoutes } from './assets.js'
 import { registerDeskRoutes } from './desk/routes.js'
+import { registerDeskWebhookRoutes } from './desk/webhooks.js'
+import { registerSubscriptionPages } from './subscriptions.js'
 import { registerDeskMailRoutes } from './desk/mail.js'
 import { homePage } from './home.js'
 import { MessagePage } from './layout.js'
@@ -40,6 +42,12 @@ export const PAGE_ROUTES: Readonly<Record<string, string>> = {
   'POST /desk/cases/{id}/notes': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'browser form post of the desk (the API equivalent is POST /v1/admin/cases/{id}/transition)',
+  'GET /desk/webhooks': 'HTML page: webhook subscribers and their delivery log (the API equivalent is GET /v1/admin/webhooks)',
+  'POST /desk/webhooks/{id}/{action}': 'browser form post of the desk: redeliver, disable or enable a webhook (API: POST /v1/admin/webhooks/{id}/…)',
+  'GET /subscriptions/confirm': 'HTML page: the confirmation link of an e-mail subscription (shows a button)',
+  'POST /subscriptions/confirm': 'browser form post: confirms an e-mail subscription',
+  'GET /subscriptions/unsubscribe': 'HTML page: the unsubscribe link of a subscription (shows a button)',
+  'POST /subscriptions/unsubscribe': 'browser form post and RFC 8058 one-click unsubscribe',
   'GET /desk/mail': 'HTML page: the unparsed-mail queue (the API equivalent is GET /v1/admin/mail)',
   'GET /desk/mail/{id}': 'HTML page: one stored mail as text (the API equivalent is GET /v1/admin/mail/{id})',
   'POST /desk/mail/{id}/report': 'browser form post of the desk (the API equivalent is POST /v1/admin/mail/{id}/report)',
@@ -49,7 +57,7 @@ export const PAGE_ROUTES: Readonly<Record<string, string>> = {
 }
 
 export function isPagePath(path: string): boolean {
-  return path === '/' || path === '/lookup' || path === '/report' || path.startsWith('/report/') || path === '/desk' || path.startsWith('/desk/')
+  return path === '/' || path === '/lookup' || path === '/report' || path.startsWith('/report/') || path === '/desk' || path.startsWith('/desk/') || path.startsWith('/subscriptions/')
 }
 
 const TITLES: Record<number, string> = {
@@ -111,5 +119,7 @@ export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, 
   app.get('/report/status', (c) => statusFormPage(c))
   app.post('/report/status', limitBody(16 * KIB, 'The status form'), (c) => statusFormPost(c, app))
   registerDeskRoutes(app, now)
+  registerDeskWebhookRoutes(app, now)
+  registerSubscriptionPages(app, now)
   registerDeskMailRoutes(app, now)
 }

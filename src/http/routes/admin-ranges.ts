@@ -181,10 +181,12 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
         now: now(),
         force: body.force ?? false,
         note: body.note ?? null,
+        reason: body.reason ?? null,
+        noticeDays: ctx.noticeDays,
         actor: actorOf(c),
       })
       const v = result.version
-      const version = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, counts: v.counts, changes: v.changes, forced: v.forced }
+      const version = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, counts: v.counts, changes: v.changes, forced: v.forced, note: v.note, noticeOverride: v.noticeOverride }
       if (result.status === 'published') {
         ctx.store.accept(v)
         onPublished?.(v.serial)

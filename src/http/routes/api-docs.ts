@@ -37,7 +37,7 @@ export const PROBLEM_CODES: Record<ErrorCode, { status: string; meaning: string 
   forbidden: { status: '403', meaning: 'The token is valid but lacks the scope this route needs (the message names it).' },
   conflict: { status: '409', meaning: 'The change conflicts with the current state, e.g. an overlapping range or a change no longer allowed in this state.' },
   overlapping_range: { status: '409', meaning: 'The range overlaps one already in the catalogue; the message names it.' },
-  publish_refused: { status: '409', meaning: 'Publishing would serve an empty list, or drop many in-use prefixes without a scheduled retirement. Check the catalogue, or send `force: true` if it is intended.' },
+  publish_refused: { status: '409', meaning: 'Publishing would serve an empty list, drop many in-use prefixes without a scheduled retirement, or give less than the notice period (`shortfalls` lists what; see /v1/policy). Check the catalogue, or send `force: true` (with a `reason` for short notice) if it is intended.' },
   invalid_transition: { status: '409', meaning: 'A case cannot move from its current status to the requested one.' },
   unsupported_xarf_version: { status: '400', meaning: 'The document is XARF 1–3 or a XARF 4.0 draft (with `class`). Only XARF 4 is taken; or send our own JSON report fields.' },
   nested_too_deeply: { status: '400', meaning: 'The JSON body nests arrays or objects deeper than this route takes (`maxDepth`). No report needs that; flatten it.' },

@@ -8,6 +8,10 @@ export interface FeedContext {
   store: FeedStore
   maxAge: number
   publicUrl: string | undefined
+  /** The promised notice period (NOTICE_DAYS): publishing checks it, /v1/policy states it. */
+  noticeDays: number
+  /** Days before an effective date that subscribers are reminded (REMINDER_DAYS). */
+  reminderDays: number
   /** Extra headers per version (e.g. its signature once signing is configured). */
   feedHeaders: (v: LoadedVersion) => Promise<Record<string, string>>
 }

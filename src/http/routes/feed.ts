@@ -6,7 +6,7 @@
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
-import { listVersionHeaders } from '../../db/version-repository.js'
+import { listVersionHeaders, type VersionHeader } from '../../db/version-repository.js'
 import { DomainError } from '../../domain/errors.js'
 import { applyFeedFilter, feedFilterKey, parseFeedFilter, type FeedFilter } from '../../domain/feed-filter.js'
 import { renderFeedAtom } from '../../domain/feed-formats/atom.js'
@@ -37,7 +37,8 @@ export function render(loaded: LoadedVersion, filter: FeedFilter, format: FeedFo
         { status: 404 },
       )
     }
-    const meta = { serial: loaded.serial, createdAt: loaded.version.createdAt, sha256: loaded.version.sha256 }
+    const v = loaded.version
+    const meta = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, note: v.note, noticeOverride: v.noticeOverride }
     if (format === 'txt') return { text: renderFeedText(lists), contentType: TEXT_TYPE, count }
     if (format === 'csv') return { text: renderFeedCsv(lists), contentType: CSV_TYPE, count }
     return { text: renderFeedJson(meta, lists), contentType: JSON_TYPE, count }
@@ -59,6 +60,11 @@ const rangesRoute = (path: string, mediaType: string, schema: z.ZodType, summary
     request: { query: FeedQuerySchema },
     responses: feedResponses(mediaType, schema),
   })
+
+/** The public view of a version header: what changed, the publisher's note and any short-notice reason. */
+export function versionSummary(h: VersionHeader) {
+  return { serial: h.serial, createdAt: h.createdAt, sha256: h.sha256, counts: h.counts, changes: h.changes, note: h.note, noticeOverride: h.noticeOverride }
+}
 
 const SerialParam = z.object({
   serial: z.string().max(10).regex(/^[1-9][0-9]{0,9}$/, 'serial must be a positive integer').openapi({ example: '1' }),
@@ -100,7 +106,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       const next = headers.length === limit && last && last.serial > 1 ? `/v1/versions?limit=${limit}&before=${last.serial}` : null
       c.header('cache-control', `public, max-age=${ctx.maxAge}`)
       c.header('access-control-allow-origin', '*')
-      return c.json({ versions: headers.map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes })), next }, 200)
+      return c.json({ versions: headers.map(versionSummary), next }, 200)
     },
   )
 
@@ -159,7 +165,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         {
           since,
           latest: version.serial,
-          versions: headers.reverse().map(({ serial, createdAt, sha256, counts, changes }) => ({ serial, createdAt, sha256, counts, changes })),
+          versions: headers.reverse().map(versionSummary),
         },
         200,
       )

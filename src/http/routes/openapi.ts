@@ -66,6 +66,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Admin: scan sessions': 'Scan sessions reported by the scan platform, which explain abuse reports (scope `sessions:write`).',
   'Admin: abuse desk': 'Triage of abuse reports grouped into cases, notes and the exclusion list.',
   'Admin: privacy': 'Retention and erasure of personal data (scope `privacy:admin`).',
+  'Admin: webhooks': 'Webhook subscribers, their delivery log and redelivery (scope `webhooks:write`).',
+  Notifications: 'The notice policy and subscriptions to changes (webhooks, e-mail). See docs/notifications.md.',
   'Admin: audit': 'The tamper-evident audit trail (scope `audit:read`).',
 }
 

@@ -170,13 +170,13 @@ export const COMMANDS: Command[] = [
   },
   {
     name: 'publish',
-    usage: '[--force] [--note TEXT] [--dry-run]',
+    usage: '[--force [--reason TEXT]] [--note TEXT] [--dry-run]',
     help: 'publish the catalogue as a new version; --dry-run prints what would change',
-    options: { force: { type: 'boolean' }, note: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    options: { force: { type: 'boolean' }, note: { type: 'string' }, reason: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     async run(ctx, input) {
       const { values } = args(input)
       if (values['dry-run']) {
-        const p = await previewPublish(ctx.db, new Date())
+        const p = await previewPublish(ctx.db, new Date(), ctx.config.NOTICE_DAYS)
         const base = p.serial === null ? 'nothing published yet' : `serial ${p.serial}`
         if (p.unchanged) return ctx.say(`dry run: no changes against ${base}; publish would not make a new version`)
         ctx.say(`dry run against ${base}: ${p.changes.added.length} added, ${p.changes.removed.length} removed, ${p.changes.changed.length} changed`)
@@ -188,7 +188,15 @@ export const COMMANDS: Command[] = [
         if (p.refusal) ctx.say(`publish would be REFUSED without --force: ${p.refusal}`)
         return
       }
-      const r = await publishCatalogue(ctx.db, { now: new Date(), force: values.force === true, note: typeof values.note === 'string' ? values.note : null, actor: 'cli' })
+      const r = await publishCatalogue(ctx.db, {
+        now: new Date(),
+        force: values.force === true,
+        note: typeof values.note === 'string' ? values.note : null,
+        // short notice (less than NOTICE_DAYS) needs --force and a published --reason
+        reason: typeof values.reason === 'string' ? values.reason : null,
+        noticeDays: ctx.config.NOTICE_DAYS,
+        actor: 'cli',
+      })
       const v = r.version
       if (r.status === 'published') ctx.published(v.serial)
       ctx.say(`${r.status}: serial ${v.serial}, ${v.counts.ipv4} IPv4 + ${v.counts.ipv6} IPv6 prefixes, sha256 ${v.sha256}`)
