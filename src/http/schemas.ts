@@ -94,7 +94,8 @@ export const VersionSummarySchema = z
     counts: z.object({ ipv4: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), ipv6: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }) }),
     changes: ChangeSchema,
     note: z.string().max(500).nullable().openapi({ description: 'what the publisher said about this version' }),
-    noticeOverride: NoticeOverrideSchema.nullable(),
+    // a union, not .nullable(): the generator writes that as allOf [$ref, object|null], which null fails
+    noticeOverride: z.union([NoticeOverrideSchema, z.null()]),
   })
   .openapi('VersionSummary')
 
