@@ -5,6 +5,9 @@
  * so each time is also given as a ratio to a reference measured in the same process:
  * JSON.stringify of the same entry list, the cheapest possible serialisation of it.
  *
+ * Targets whose product takes fewer entries in total (azure-nsg: 4 000) refuse 10 000; they
+ * are measured at their limit, half per family, and marked with '*'.
+ *
  *   npx tsx bench/render.ts [runs]
  */
 import { formatIp } from '../src/domain/cidr.js'
@@ -67,8 +70,10 @@ function median(fn: () => string): { ms: number; bytes: number } {
 const reference = median(() => JSON.stringify([...base.ipv4, ...base.ipv6]))
 const rows = formatters.map((f) => {
   const opts = resolveSnippetOptions(f, {})
-  const input = { ...base, name: opts.name, maxEntries: opts.maxEntries }
-  return { id: f.id, ...median(() => f.render(input)) }
+  const cap = f.limits?.totalEntries?.max ?? Number.POSITIVE_INFINITY
+  const per = Math.min(PER_FAMILY, Math.floor(cap / 2))
+  const input = { ...base, ipv4: base.ipv4.slice(0, per), ipv6: base.ipv6.slice(0, per), name: opts.name, maxEntries: opts.maxEntries }
+  return { id: per < PER_FAMILY ? `${f.id}*` : f.id, ...median(() => f.render(input)) }
 })
 
 const pad = (s: string, n: number) => s.padEnd(n)
@@ -87,6 +92,8 @@ for (const r of rows) {
 console.log(
   `${pad('reference: JSON', 20)} ${reference.ms.toFixed(2).padStart(8)} ${String(reference.bytes).padStart(10)} ${'1.0'.padStart(7)}`,
 )
+const goal = rows.filter((r) => r.ms > 25)
+console.log(goal.length === 0 ? 'goal (every target ≤ 25 ms): met' : `goal (every target ≤ 25 ms): NOT met by ${goal.map((r) => r.id).join(', ')}`)
 const slowest = rows.reduce((a, b) => (b.ms > a.ms ? b : a))
 const biggest = rows.reduce((a, b) => (b.bytes > a.bytes ? b : a))
 console.log(

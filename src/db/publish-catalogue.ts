@@ -14,7 +14,8 @@ import {
 } from '../domain/feed-version.js'
 import { DEFAULT_NOTICE_DAYS, describeShortfall, noticeShortfalls, type NoticeOverride } from '../domain/notifications/notice-policy.js'
 import { appendAudit } from './audit-repository.js'
-import { listRanges } from './range-repository.js'
+import { isGone, rangeStatus } from '../domain/range-lifecycle.js'
+import { listRanges, lockCatalogue, markPublished } from './range-repository.js'
 import type { Database } from './schema.js'
 import {
   insertVersion,
@@ -29,6 +30,8 @@ export interface PublishOptions {
   note?: string | null
   /** Token id of the admin, or 'system' for the lifecycle timer. */
   actor: string
+  /** Work out the version and its changes, refusal included, but write nothing. */
+  dryRun?: boolean
   /** The promised notice period (NOTICE_DAYS); default 14. */
   noticeDays?: number
   /** Why this publish gives less notice than promised; required with `force` when it does. */
@@ -38,6 +41,7 @@ export interface PublishOptions {
 export type PublishResult =
   | { status: 'published'; version: PublishedVersion }
   | { status: 'unchanged'; version: PublishedVersion }
+  | { status: 'dry-run'; version: PublishedVersion; refusal: string | null; wouldPublish: boolean }
 
 /**
  * Publishes the catalogue.
@@ -46,19 +50,55 @@ export type PublishResult =
 export async function publishCatalogue(db: Kysely<Database>, opts: PublishOptions): Promise<PublishResult> {
   return db.transaction().execute(async (trx) => {
     await lockVersions(trx)
+    // ranges deleted or withdrawn while this runs would otherwise be published regardless
+    await lockCatalogue(trx)
     const previous = await latestVersion(trx)
-    const lists = buildFeedLists(await listRanges(trx), opts.now)
+    const ranges = await listRanges(trx)
+    const lists = buildFeedLists(ranges, opts.now)
+    const statuses = ranges.map((r) => ({ r, status: rangeStatus(r, opts.now) }))
+    const withdrawn = new Set(statuses.filter((x) => x.status === 'withdrawn').map((x) => x.r.prefix))
+    const planned = new Set(statuses.filter((x) => x.status === 'retired' || x.status === 'withdrawn').map((x) => x.r.prefix))
     const sha256 = await feedSha256(lists)
-    if (previous && previous.sha256 === sha256) return { status: 'unchanged', version: previous }
-    const changes = diffFeedLists(previous?.lists ?? null, lists, opts.now)
-    if (previous && !hasChanges(changes)) return { status: 'unchanged', version: previous }
-    const refusal = publishRefusal(previous?.lists ?? null, lists, opts.now)
+    const changes = diffFeedLists(previous?.lists ?? null, lists, opts.now, withdrawn)
+    const unchanged = previous !== null && (previous.sha256 === sha256 || !hasChanges(changes))
+    const refusal = unchanged ? null : publishRefusal(previous?.lists ?? null, lists, opts.now, planned)
+    // createdAt never goes backwards, even if a clock does: Last-Modified must be monotonic
+    const createdAt = new Date(Math.max(opts.now.getTime(), previous ? Date.parse(previous.createdAt) + 1 : 0))
+    if (opts.dryRun) {
+      // the notice policy's answer, as a refusal text instead of an error
+      let noticeOverride: NoticeOverride | null = null
+      let noticeRefusal: string | null = null
+      if (!unchanged) {
+        try {
+          noticeOverride = checkNotice(previous?.lists ?? null, changes, opts)
+        } catch (e) {
+          if (!(e instanceof DomainError)) throw e
+          noticeRefusal = e.message.replace(/^Publishing refused: /, '')
+        }
+      }
+      const counts = { ipv4: lists.ipv4.length, ipv6: lists.ipv6.length }
+      const version: PublishedVersion = unchanged
+        ? previous
+        : {
+            serial: (previous?.serial ?? 0) + 1,
+            createdAt: createdAt.toISOString(),
+            sha256,
+            counts,
+            lists,
+            changes,
+            note: opts.note ?? null,
+            forced: Boolean(opts.force && (refusal || noticeOverride)),
+            publishedBy: opts.actor,
+            noticeOverride,
+          }
+      const blocked = (refusal !== null && !opts.force) || noticeRefusal !== null
+      return { status: 'dry-run', version, refusal: (refusal && !opts.force ? refusal : null) ?? noticeRefusal, wouldPublish: !unchanged && !blocked }
+    }
+    if (unchanged) return { status: 'unchanged', version: previous }
     if (refusal && !opts.force) {
       throw new DomainError('publish_refused', `Publishing refused: ${refusal}.`, { status: 409 })
     }
     const noticeOverride = checkNotice(previous?.lists ?? null, changes, opts)
-    // createdAt never goes backwards, even if a clock does: Last-Modified must be monotonic
-    const createdAt = new Date(Math.max(opts.now.getTime(), previous ? Date.parse(previous.createdAt) + 1 : 0))
     const version = {
       serial: (previous?.serial ?? 0) + 1,
       createdAt,
@@ -71,6 +111,9 @@ export async function publishCatalogue(db: Kysely<Database>, opts: PublishOption
       noticeOverride,
     }
     await insertVersion(trx, version)
+    // exactly the ranges buildFeedLists kept: every one not retired or withdrawn
+    const published = statuses.filter((x) => !isGone(x.status) && x.r.firstPublishedSerial === null)
+    await markPublished(trx, published.map((x) => x.r.id), version.serial)
     await appendAudit(
       trx,
       {

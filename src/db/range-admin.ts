@@ -3,16 +3,17 @@
  * Operator changes to single ranges that the CLI makes (retire, delete a mistake) and the
  * publish preview. Each change is audited in the same transaction, like the admin API.
  */
-import { DEFAULT_NOTICE_DAYS, describeShortfall, noticeShortfalls } from '../domain/notifications/notice-policy.js'
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
+import { DEFAULT_NOTICE_DAYS } from '../domain/notifications/notice-policy.js'
 import { checkDates } from '../domain/catalogue-rules.js'
 import { DomainError } from '../domain/errors.js'
-import { buildFeedLists, diffFeedLists, feedSha256, publishRefusal, type VersionChanges } from '../domain/feed-version.js'
+import type { VersionChanges } from '../domain/feed-version.js'
 import { rangeStatus } from '../domain/range-lifecycle.js'
 import { auditRange } from './add-ranges.js'
 import { appendAudit } from './audit-repository.js'
 import { getRange, listRanges, lockCatalogue, updateRange, type RangeRecord } from './range-repository.js'
 import type { Database } from './schema.js'
+import { publishCatalogue } from './publish-catalogue.js'
 import { latestVersion } from './version-repository.js'
 
 function notFound(id: string): DomainError {
@@ -25,26 +26,15 @@ export async function retireRange(db: Kysely<Database>, id: string, at: Date, by
     await lockCatalogue(trx)
     const current = await getRange(trx, id)
     if (!current) throw notFound(id)
-    if (rangeStatus(current, by.now) === 'retired') {
-      throw new DomainError('conflict', 'This range is already retired; add it again as a new range to bring it back.', { status: 409 })
+    const status = rangeStatus(current, by.now)
+    if (status === 'retired' || status === 'withdrawn') {
+      throw new DomainError('conflict', `This range is already ${status}; add it again as a new range to bring it back.`, { status: 409 })
     }
     checkDates(current.activeFrom, at)
     const updated = (await updateRange(trx, id, { retireAt: at }, by.now))!
     await appendAudit(trx, { actor: by.actor, action: 'range.update', objectType: 'range', objectId: id, diff: { prefix: current.prefix, retireAt: { from: auditRange(current).retireAt, to: at.toISOString() } } }, by.now)
     return updated
   })
-}
-
-/** Whether any published version ever carried this prefix (then it must be retired, not deleted). */
-export async function wasPublished(db: Kysely<Database>, prefix: string): Promise<boolean> {
-  const probe = JSON.stringify([{ prefix }])
-  const row = await db
-    .selectFrom('feed_versions')
-    .select('serial')
-    .where(sql<boolean>`entries->'ipv4' @> ${probe}::jsonb or entries->'ipv6' @> ${probe}::jsonb`)
-    .limit(1)
-    .executeTakeFirst()
-  return row !== undefined
 }
 
 /**
@@ -56,7 +46,8 @@ export async function deleteUnpublishedRange(db: Kysely<Database>, id: string, b
     await lockCatalogue(trx)
     const current = await getRange(trx, id)
     if (!current) throw notFound(id)
-    if (await wasPublished(trx, current.prefix)) {
+    // the range's own mark, not its prefix: a prefix can return as a new range after retiring
+    if (current.firstPublishedSerial !== null) {
       throw new DomainError('conflict', `${current.prefix} has been published; schedule its retirement instead (ranges retire ${id} --at …).`, { status: 409 })
     }
     await trx.deleteFrom('scanner_ranges').where('id', '=', id).execute()
@@ -74,13 +65,11 @@ export interface PublishPreview {
   refusal: string | null
 }
 
-/** What `publishCatalogue` would do at `now`, without writing anything. */
+/** What `publishCatalogue` would do at `now` (notice policy included), without writing anything: its own dry run. */
 export async function previewPublish(db: Kysely<Database>, now: Date, noticeDays = DEFAULT_NOTICE_DAYS): Promise<PublishPreview> {
   const previous = await latestVersion(db)
-  const lists = buildFeedLists(await listRanges(db), now)
-  const changes = diffFeedLists(previous?.lists ?? null, lists, now)
-  const unchanged = previous !== null && previous.sha256 === (await feedSha256(lists))
-  const short = noticeShortfalls(previous?.lists ?? null, changes, now, noticeDays)
-  const notice = short.length ? `less than the ${noticeDays}-day notice period (${short.map(describeShortfall).join('; ')}); --force needs --reason` : null
-  return { serial: previous?.serial ?? null, unchanged, changes, refusal: publishRefusal(previous?.lists ?? null, lists, now) ?? notice }
+  const r = await publishCatalogue(db, { now, actor: 'cli', dryRun: true, noticeDays })
+  if (r.status !== 'dry-run') throw new Error('a dry run published')
+  const unchanged = previous !== null && r.version.serial === previous.serial
+  return { serial: previous?.serial ?? null, unchanged, changes: unchanged ? { added: [], removed: [], changed: [] } : r.version.changes, refusal: r.refusal }
 }

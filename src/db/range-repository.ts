@@ -17,16 +17,19 @@ export function toCatalogueRange(row: ScannerRangeRow): CatalogueRange {
     label: row.label,
     activeFrom: row.active_from,
     retireAt: row.retire_at,
+    retiredAt: row.retired_at,
   }
 }
 
 export interface RangeRecord extends CatalogueRange {
   createdAt: Date
   updatedAt: Date
+  /** The first version that published it; null while it never was (it may be deleted). */
+  firstPublishedSerial: number | null
 }
 
 function toRecord(row: ScannerRangeRow): RangeRecord {
-  return { ...toCatalogueRange(row), createdAt: row.created_at, updatedAt: row.updated_at }
+  return { ...toCatalogueRange(row), createdAt: row.created_at, updatedAt: row.updated_at, firstPublishedSerial: row.first_published_serial }
 }
 
 /** Every range in the catalogue, retired ones included, in address order. */
@@ -41,9 +44,53 @@ export async function getRange(db: Kysely<Database>, id: string): Promise<RangeR
   return row ? toRecord(row) : null
 }
 
-export async function listPrefixes(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('scanner_ranges').select(sql<string>`prefix::text`.as('prefix')).execute()
+/** Prefixes of the ranges the no-overlap rule covers: all but retired and withdrawn ones. */
+export async function listLivePrefixes(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('scanner_ranges').select(sql<string>`prefix::text`.as('prefix')).where('retired_at', 'is', null).execute()
   return rows.map((r) => r.prefix)
+}
+
+/**
+ * Marks ranges whose retireAt has passed as retired (retired_at = retire_at), freeing their
+ * prefixes. Status never depends on this mark (it follows from retireAt), only the overlap
+ * rule does, so callers run it under the catalogue lock before checking overlaps.
+ */
+export async function markDueRetirements(db: Kysely<Database>, now: Date): Promise<void> {
+  await db
+    .updateTable('scanner_ranges')
+    .set({ retired_at: sql`retire_at` })
+    .where('retired_at', 'is', null)
+    .where('retire_at', '<=', now)
+    .execute()
+}
+
+/** Records that `serial` published these ranges (only the first publication is kept). */
+export async function markPublished(db: Kysely<Database>, ids: readonly string[], serial: number): Promise<void> {
+  for (let i = 0; i < ids.length; i += 1000) {
+    await db
+      .updateTable('scanner_ranges')
+      .set({ first_published_serial: serial })
+      .where('first_published_serial', 'is', null)
+      .where('id', 'in', ids.slice(i, i + 1000))
+      .execute()
+  }
+}
+
+export async function deleteRange(db: Kysely<Database>, id: string): Promise<boolean> {
+  const r = await db.deleteFrom('scanner_ranges').where('id', '=', id).executeTakeFirst()
+  return Number(r.numDeletedRows) > 0
+}
+
+/** Withdraws an announcement: from `now` the range no longer counts. */
+export async function withdrawRange(db: Kysely<Database>, id: string, now: Date): Promise<RangeRecord | null> {
+  const row = await db
+    .updateTable('scanner_ranges')
+    .set({ retired_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('retired_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst()
+  return row ? toRecord(row) : null
 }
 
 /** Inserts ranges in chunks (one statement per chunk keeps big imports quick). */
@@ -96,17 +143,6 @@ export async function updateRange(
     })
     .where('id', '=', id)
     .returningAll()
-    .executeTakeFirst()
-  return row ? toRecord(row) : null
-}
-
-/** The range containing `ip`, if any (GiST index on prefix). */
-export async function findRangeContaining(db: Kysely<Database>, ip: string): Promise<RangeRecord | null> {
-  const row = await db
-    .selectFrom('scanner_ranges')
-    .selectAll()
-    .where(sql<boolean>`prefix >>= ${ip}::inet`)
-    .orderBy(sql`masklen(prefix)`, 'desc')
     .executeTakeFirst()
   return row ? toRecord(row) : null
 }

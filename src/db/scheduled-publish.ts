@@ -31,5 +31,5 @@ export async function publishDueTransitions(db: Kysely<Database>, now: Date, not
     if (err instanceof DomainError && err.code === 'publish_refused') return { status: 'refused', reason: err.message, next }
     throw err
   }
-  return { status: result.status, serial: result.version.serial, next }
+  return { status: result.status === 'published' ? 'published' : 'unchanged', serial: result.version.serial, next }
 }

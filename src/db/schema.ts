@@ -26,6 +26,10 @@ export interface ScannerRangesTable {
   retire_at: Timestamp | null
   created_at: GeneratedTimestamp
   updated_at: GeneratedTimestamp
+  /** migrations/0008: first version that published the range (null: never published). */
+  first_published_serial: Generated<number | null>
+  /** migrations/0008: when it stopped counting (retired or withdrawn); frees its prefix. */
+  retired_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface FeedVersionsTable {

@@ -136,3 +136,38 @@ export async function insertVersion(db: Kysely<Database>, v: NewVersion): Promis
 export async function lockVersions(db: Kysely<Database>): Promise<void> {
   await sql`lock table feed_versions in exclusive mode`.execute(db)
 }
+
+export interface RecentRemoval {
+  serial: number
+  effective: string
+  reason: 'retired' | 'withdrawn' | null
+  /** The entry as the version before the removal published it. */
+  entry: FeedEntry
+}
+
+/**
+ * The newest removal, in versions up to `maxSerial` created since `since`, of a published
+ * prefix containing `ip`, with the entry as last published: "was this address ours lately?"
+ * answered from published versions only.
+ */
+export async function findRecentRemoval(db: Kysely<Database>, ip: string, since: Date, maxSerial: number): Promise<RecentRemoval | null> {
+  const hit = await sql<{ serial: number; removed: unknown }>`
+    select v.serial, r.value as removed
+    from feed_versions v, jsonb_array_elements(v.changes -> 'removed') r
+    where v.created_at >= ${since} and v.serial <= ${maxSerial}
+      and (r.value ->> 'prefix')::inet >>= ${ip}::inet
+    order by v.serial desc
+    limit 1`.execute(db)
+  const row = hit.rows[0]
+  if (!row) return null
+  const removed = parseJson<{ prefix: string; effective: string; reason?: 'retired' | 'withdrawn' }>(row.removed)
+  const family = removed.prefix.includes(':') ? 'ipv6' : 'ipv4'
+  const before = await sql<{ entry: unknown }>`
+    select e.value as entry
+    from feed_versions v, jsonb_array_elements(v.entries -> ${family}::text) e
+    where v.serial = ${row.serial - 1} and e.value ->> 'prefix' = ${removed.prefix}
+    limit 1`.execute(db)
+  const entry = before.rows[0]
+  if (!entry) return null
+  return { serial: row.serial, effective: removed.effective, reason: removed.reason ?? null, entry: orderEntry(parseJson<FeedEntry>(entry.entry)) }
+}

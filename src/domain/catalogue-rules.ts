@@ -118,29 +118,42 @@ export interface Overlap {
   b: string
 }
 
+/** One side of an overlap: an incoming prefix's index, or null for one already in the catalogue. */
+export interface OverlapPair {
+  a: { prefix: string; incoming: number | null }
+  b: { prefix: string; incoming: number | null }
+}
+
 /**
  * Pairs of overlapping prefixes among `existing` ∪ `incoming` where at least one side is
  * incoming. Sorted sweep: after sorting by start, a block overlaps the previous one
  * exactly when it starts before the furthest end seen so far (CIDR blocks nest or are disjoint).
  */
-export function findOverlaps(existing: readonly string[], incoming: readonly string[]): Overlap[] {
-  type Item = { c: Cidr; isNew: boolean }
+export function findOverlapPairs(existing: readonly string[], incoming: readonly string[]): OverlapPair[] {
+  type Item = { c: Cidr; incoming: number | null }
   const items: Item[] = [
-    ...existing.map((p) => ({ c: parseCidr(p), isNew: false })),
-    ...incoming.map((p) => ({ c: parseCidr(p), isNew: true })),
+    ...existing.map((p) => ({ c: parseCidr(p), incoming: null })),
+    ...incoming.map((p, i) => ({ c: parseCidr(p), incoming: i })),
   ]
-  items.sort((x, y) => compareCidrs(x.c, y.c))
-  const found: Overlap[] = []
+  items.sort((x, y) => compareCidrs(x.c, y.c) || (x.incoming ?? -1) - (y.incoming ?? -1))
+  const found: OverlapPair[] = []
   let open: Item | null = null
   for (const it of items) {
     if (open && open.c.family === it.c.family && it.c.network <= cidrLast(open.c)) {
-      if (open.isNew || it.isNew) found.push({ a: open.c.text, b: it.c.text })
+      if (open.incoming !== null || it.incoming !== null) {
+        found.push({ a: { prefix: open.c.text, incoming: open.incoming }, b: { prefix: it.c.text, incoming: it.incoming } })
+      }
       // keep the enclosing (larger) block open: later blocks inside it overlap it too
       continue
     }
     open = it
   }
   return found
+}
+
+/** {@link findOverlapPairs} as prefix pairs. */
+export function findOverlaps(existing: readonly string[], incoming: readonly string[]): Overlap[] {
+  return findOverlapPairs(existing, incoming).map((p) => ({ a: p.a.prefix, b: p.b.prefix }))
 }
 
 /** Ranges starting sooner than this after creation get a warning: firewalls need notice. */

@@ -53,8 +53,10 @@ export function parseFeedFilter(query: Record<string, string | undefined>): Feed
   const family = query.family
   let fam: Family | null = null
   if (family !== undefined && family !== '') {
-    if (family === 'ipv4' || family === '4') fam = 'ipv4'
-    else if (family === 'ipv6' || family === '6') fam = 'ipv6'
+    // people write IPv4 / IPV6 as often as ipv4
+    const f = family.toLowerCase()
+    if (f === 'ipv4' || f === '4') fam = 'ipv4'
+    else if (f === 'ipv6' || f === '6') fam = 'ipv6'
     else throw new DomainError('invalid_option', `family must be ipv4 or ipv6, got '${family.slice(0, 32)}'`, { field: 'family' })
   }
   const agg = query.aggregate

@@ -6,6 +6,7 @@
  * Verification needs nothing of ours: `openssl pkeyutl -verify -pubin -rawin`.
  */
 import { DomainError } from './errors.js'
+import { sha256Hex } from './sha256.js'
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the 32 raw key bytes follow. */
 const ED25519_SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00])
@@ -14,6 +15,11 @@ export interface FeedSigner {
   sign(bytes: Uint8Array): Promise<Uint8Array>
   /** The public key as an SPKI PEM, for /.well-known/scangate-feed-key.pem. */
   publicKeyPem: string
+  /**
+   * The key's fingerprint, the `keyid` of response signatures: hex SHA-256 of the public
+   * key's DER (`openssl pkey -pubin -in key.pem -outform DER | sha256sum`).
+   */
+  keyId: string
 }
 
 export function base64Encode(bytes: Uint8Array): string {
@@ -67,6 +73,7 @@ export async function createFeedSigner(configured: string): Promise<FeedSigner> 
   const signing = await crypto.subtle.importKey('pkcs8', pkcs8Bytes(configured), { name: 'Ed25519' }, false, ['sign'])
   return {
     publicKeyPem: toPem('PUBLIC KEY', spki),
+    keyId: await sha256Hex(spki),
     async sign(bytes) {
       return new Uint8Array(await crypto.subtle.sign({ name: 'Ed25519' }, signing, bytes as Uint8Array<ArrayBuffer>))
     },

@@ -6,7 +6,7 @@
  */
 import { compareCidrs, parseCidr, type Family } from './cidr.js'
 import { canonicalJson } from './canonical-json.js'
-import { isInUse, rangeStatus, type PublishedStatus, type RangeStatus } from './range-lifecycle.js'
+import { isGone, isInUse, rangeStatus, type PublishedStatus, type RangeStatus } from './range-lifecycle.js'
 import { sha256Hex } from './sha256.js'
 
 /** A catalogue range as the domain sees it. */
@@ -19,6 +19,7 @@ export interface CatalogueRange {
   label: string
   activeFrom: Date
   retireAt: Date | null
+  retiredAt?: Date | null
 }
 
 /** One published entry. Key order here is the order clients see in JSON. */
@@ -48,6 +49,11 @@ export interface RemovedEntry {
   previousStatus: PublishedStatus
   /** When it stopped being published: its retireAt if it retired on schedule. */
   effective: string
+  /**
+   * Why (versions before the field existed lack it): `retired` on schedule, or `withdrawn`,
+   * an announcement taken back before the range was ever used.
+   */
+  reason?: 'retired' | 'withdrawn'
 }
 export interface ChangedEntry {
   prefix: string
@@ -71,7 +77,7 @@ export function buildFeedLists(ranges: readonly CatalogueRange[], now: Date): Fe
   const lists: FeedLists = { ipv4: [], ipv6: [] }
   for (const r of ranges) {
     const status: RangeStatus = rangeStatus(r, now)
-    if (status === 'retired') continue
+    if (isGone(status)) continue
     lists[r.family].push({
       prefix: r.prefix,
       pool: r.pool,
@@ -98,8 +104,11 @@ function allEntries(lists: FeedLists): FeedEntry[] {
 
 const COMPARED_FIELDS = ['status', 'pool', 'region', 'label', 'activeFrom', 'retireAt'] as const
 
-/** What was added, removed and changed from `prev` (null for the first version) to `next`. */
-export function diffFeedLists(prev: FeedLists | null, next: FeedLists, now: Date): VersionChanges {
+/**
+ * What was added, removed and changed from `prev` (null for the first version) to `next`.
+ * `withdrawn`: prefixes whose announcement was withdrawn (their removal says so).
+ */
+export function diffFeedLists(prev: FeedLists | null, next: FeedLists, now: Date, withdrawn: ReadonlySet<string> = new Set()): VersionChanges {
   const before = new Map(prev ? allEntries(prev).map((e) => [e.prefix, e]) : [])
   const after = new Map(allEntries(next).map((e) => [e.prefix, e]))
   const changes: VersionChanges = { added: [], removed: [], changed: [] }
@@ -129,6 +138,7 @@ export function diffFeedLists(prev: FeedLists | null, next: FeedLists, now: Date
       prefix,
       previousStatus: old.status,
       effective: scheduled && old.retireAt ? old.retireAt : now.toISOString(),
+      reason: withdrawn.has(prefix) ? 'withdrawn' : 'retired',
     })
   }
   return changes
@@ -148,10 +158,12 @@ export const MAX_UNPLANNED_DROP = 0.25
 
 /**
  * Why publishing `next` looks like an accident, or null when it is fine.
- * Removals of ranges whose announced `retireAt` has passed are planned and never count:
- * the guard is for lists that shrink because data went missing.
+ * Removals of ranges whose announced `retireAt` has passed are planned and never count, nor
+ * are those in `planned` (the catalogue's retired and withdrawn ranges: a retirement set
+ * after `prev` was published is just as scheduled): the guard is for lists that shrink
+ * because data went missing.
  */
-export function publishRefusal(prev: FeedLists | null, next: FeedLists, now: Date): string | null {
+export function publishRefusal(prev: FeedLists | null, next: FeedLists, now: Date, planned: ReadonlySet<string> = new Set()): string | null {
   const total = next.ipv4.length + next.ipv6.length
   if (total === 0) {
     return 'the new version would publish an empty list; firewalls that apply it would block every scanner. Add ranges, or publish with force: true if this is intended'
@@ -163,7 +175,7 @@ export function publishRefusal(prev: FeedLists | null, next: FeedLists, now: Dat
   const inUse = allEntries(prev).filter((e) => isInUse(e.status) || isInUse(statusNow(e, now)))
   if (inUse.length === 0) return null
   const dropped = inUse.filter(
-    (e) => !kept.has(e.prefix) && !(e.retireAt && Date.parse(e.retireAt) <= now.getTime()),
+    (e) => !kept.has(e.prefix) && !planned.has(e.prefix) && !(e.retireAt && Date.parse(e.retireAt) <= now.getTime()),
   )
   if (dropped.length / inUse.length > MAX_UNPLANNED_DROP) {
     const shown = dropped.slice(0, 5).map((e) => e.prefix).join(', ')

@@ -13,7 +13,15 @@ export interface ImportRow {
 }
 
 const COLUMNS = ['prefix', 'pool', 'region', 'label', 'activeFrom', 'retireAt'] as const
-const COLUMN_ALIASES: Record<string, (typeof COLUMNS)[number]> = {
+/**
+ * Columns of the feed's own CSV (/v1/ranges.csv) that follow from the others: `family`
+ * from the prefix (checked), `status` from the dates (read and dropped). They make an
+ * exported CSV importable as it is.
+ */
+const DERIVED = ['family', 'status'] as const
+const COLUMN_ALIASES: Record<string, (typeof COLUMNS)[number] | (typeof DERIVED)[number]> = {
+  family: 'family',
+  status: 'status',
   prefix: 'prefix',
   cidr: 'prefix',
   pool: 'pool',
@@ -87,16 +95,26 @@ function parseCsv(text: string): ImportRow[] {
   if (unknown.length) {
     throw new DomainError(
       'validation_failed',
-      `line 1: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u.trim().slice(0, 40)}'`).join(', ')}; known columns: prefix, pool, region, label, activeFrom (or active_from), retireAt (or retire_at)`,
+      `line 1: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u.trim().slice(0, 40)}'`).join(', ')}; known columns: prefix, pool, region, label, activeFrom (or active_from), retireAt (or retire_at), and family and status as /v1/ranges.csv writes them`,
     )
   }
   const rows: ImportRow[] = []
   for (const { line, fields } of records) {
     const input: Record<string, string> = {}
+    let family: string | undefined
     columns.forEach((col, i) => {
       const v = fields[i]?.trim()
-      if (col && v !== undefined && v !== '') input[col] = v
+      if (!col || v === undefined || v === '' || col === 'status') return
+      if (col === 'family') family = v
+      // the feed's CSV puts an apostrophe before a label a spreadsheet would run as a formula
+      else input[col] = col === 'label' ? v.replace(/^'(?=[=+\-@])/, '') : v
     })
+    if (family !== undefined && input.prefix !== undefined) {
+      const expected = input.prefix.includes(':') ? 'ipv6' : 'ipv4'
+      if (family.toLowerCase() !== expected) {
+        throw new DomainError('validation_failed', `line ${line}: family '${family.slice(0, 10)}' does not match the prefix ${input.prefix.slice(0, 50)} (${expected})`, { field: 'family' })
+      }
+    }
     rows.push({ at: line, input: input as unknown as RangeInput })
   }
   return rows

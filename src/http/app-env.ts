@@ -58,12 +58,17 @@ export interface AppDeps {
   feedMaxAge?: number
   /** How often (ms) a process checks the database for a newer published version. */
   feedRefreshMs?: number
-  /** Signs published versions (Ed25519); without it the .sig endpoints answer 404. */
+  /** Signs published versions and feed responses (Ed25519); without it the signature endpoints answer 404. */
   feedSigner?: FeedSigner | undefined
   /** Where rate-limit counters live (default: Postgres through `getDb`). */
   rateLimiter?: RateLimiter
   /** Limits for the public write and status endpoints. */
   rateLimits?: Partial<RateLimits>
+  /**
+   * Hex MD5 for the `.md5` checksum URLs some firewalls poll (node:crypto on Node, Web
+   * Crypto's MD5 on Workers; neither is standard Web Crypto). Without it `.md5` is a 404.
+   */
+  md5Hex?: (bytes: Uint8Array) => Promise<string>
   /** The promised notice period in days (NOTICE_DAYS, default 14). */
   noticeDays?: number
   /** Days before an effective date that subscribers get a reminder (REMINDER_DAYS, default 3). */

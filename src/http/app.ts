@@ -35,16 +35,18 @@ import { registerReportReceiptRoutes } from './routes/report-receipt.js'
 import { registerReportRoutes } from './routes/reports.js'
 import { registerAdminRangeRoutes } from './routes/admin-ranges.js'
 import { registerFeedRoutes } from './routes/feed.js'
-import { registerFeedSignatureRoutes, signatureHeaders } from './routes/feed-signature.js'
+import { registerFeedSignatureRoutes } from './routes/feed-signature.js'
 import type { FeedContext } from './routes/feed-context.js'
 import { registerHealthRoutes } from './routes/health.js'
 import { registerLookupRoutes } from './routes/lookup.js'
 import { registerRuleRoutes } from './routes/rules.js'
+import { registerChecksumRoutes } from './routes/checksums.js'
 import { registerOpenApiRoutes } from './routes/openapi.js'
 import { registerApiDocsRoutes } from './routes/api-docs.js'
 import { applyRateLimits } from './rate-limit-rules.js'
 import { registerPageMiddleware, registerPageRoutes } from './pages/index.js'
 import { securityHeaders } from './security-headers.js'
+import { strictQuery } from './strict-query.js'
 
 export type App = ReturnType<typeof createApp>
 
@@ -69,12 +71,12 @@ export function createApp(deps: AppDeps) {
   }
 
   const feed: FeedContext = {
-    store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000 }),
+    store: new FeedStore({ refreshMs: deps.feedRefreshMs ?? 1000, signer: deps.feedSigner, now }),
     maxAge: deps.feedMaxAge ?? 300,
     publicUrl: deps.publicUrl,
     noticeDays: deps.noticeDays ?? DEFAULT_NOTICE_DAYS,
     reminderDays: deps.reminderDays ?? DEFAULT_REMINDER_DAYS,
-    feedHeaders: signatureHeaders(deps.feedSigner),
+    md5Hex: deps.md5Hex,
   }
 
   app.use('*', requestId({ headerName: '' }))
@@ -102,14 +104,17 @@ export function createApp(deps: AppDeps) {
     }
   })
 
+  app.use('*', strictQuery(app))
   registerPageMiddleware(app)
   applyRateLimits(app, deps, now, log)
   registerHealthRoutes(app)
-  // the .sig route first: /v1/versions/{serial} would otherwise claim "1.sig" and reject it
+  // the .sig alias first: /v1/versions/{serial} would otherwise claim "1.sig" and reject it
   registerFeedSignatureRoutes(app, feed, deps.feedSigner)
   registerFeedRoutes(app, feed)
+  // before the rules: /v1/rules/{format} would otherwise take 'nftables.md5' as a format
+  registerChecksumRoutes(app, feed)
   registerRuleRoutes(app, feed)
-  registerLookupRoutes(app, now)
+  registerLookupRoutes(app, feed, now)
   registerAdminRangeRoutes(app, feed, now, deps.onPublished)
   registerAdminAuditRoutes(app, now)
   registerPolicyRoutes(app, feed.noticeDays, feed.reminderDays)

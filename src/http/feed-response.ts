@@ -1,11 +1,14 @@
 /**
  * @module http/feed-response
  * Answers a feed request from a pre-rendered body: strong ETag, 304 on a match,
- * Last-Modified, caching headers and the serial/count headers automation checks.
+ * Last-Modified, caching headers and the serial/count headers automation checks. A 200
+ * GET or HEAD also carries the body's Content-Digest and signature: a HEAD answers with the
+ * headers of the GET (RFC 9530 lets its digest describe the content a GET would send), so a
+ * firewall can check a digest before downloading. A 304 carries neither.
  */
 import type { Context } from 'hono'
-import { ifNoneMatchHits, type Rendered } from './conditional.js'
-import type { LoadedVersion } from './feed-store.js'
+import { ifNoneMatchHits } from './conditional.js'
+import type { LoadedVersion, SealedRender } from './feed-store.js'
 
 export interface FeedResponseOptions {
   maxAge: number
@@ -21,7 +24,7 @@ export interface FeedResponseOptions {
 export function sendRendered(
   c: Context,
   loaded: LoadedVersion,
-  rendered: Rendered,
+  rendered: SealedRender,
   opts: FeedResponseOptions,
 ): Response {
   const headers: Record<string, string> = {
@@ -35,7 +38,7 @@ export function sendRendered(
     'x-feed-serial': String(loaded.serial),
     'x-entry-count': String(rendered.count),
     'access-control-allow-origin': '*',
-    'access-control-expose-headers': 'ETag, X-Feed-Serial, X-Entry-Count, X-Feed-Stale, X-Feed-Signature',
+    'access-control-expose-headers': 'ETag, X-Feed-Serial, X-Entry-Count, X-Feed-Stale, Content-Digest, Signature-Input, Signature',
     ...opts.extraHeaders,
   }
   if (opts.stale) headers['x-feed-stale'] = 'true; database unreachable, serving the last known version'
@@ -44,6 +47,8 @@ export function sendRendered(
     return c.body(null, 304, headers)
   }
   headers['content-type'] = rendered.contentType
-  if (c.req.method === 'HEAD') return c.body(null, 200, headers)
-  return c.body(rendered.body, 200, headers)
+  // Set explicitly so HEAD, which has no body to measure, answers the same length as GET.
+  headers['content-length'] = String(rendered.body.byteLength)
+  if (c.req.method === 'HEAD') return c.body(null, 200, { ...headers, ...rendered.bodyHeaders })
+  return c.body(rendered.body, 200, { ...headers, ...rendered.bodyHeaders })
 }

@@ -9,6 +9,8 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { getVersion, latestSerial, type PublishedVersion } from '../db/version-repository.js'
 import { DomainError } from '../domain/errors.js'
+import type { FeedSigner } from '../domain/feed-signing.js'
+import { contentDigest, signResponse } from '../domain/message-signature.js'
 import { renderOnce, type Rendered } from './conditional.js'
 
 const MAX_RENDERS_PER_VERSION = 512
@@ -20,13 +22,37 @@ export interface RenderInput {
   count: number
 }
 
+/** How rendered bodies are signed: the key, and the clock for the signature's `created`. */
+export interface Sealing {
+  signer: FeedSigner | undefined
+  now: () => Date
+}
+
+/** A rendered feed body with its Content-Digest and, when a key is configured, its signature. */
+export interface SealedRender extends Rendered {
+  /** Headers that describe this exact body (sent with a 200 GET only). */
+  bodyHeaders: Record<string, string>
+}
+
 export class LoadedVersion {
   readonly version: PublishedVersion
-  readonly #renders = new Map<string, Promise<Rendered>>()
+  readonly #renders = new Map<string, Promise<SealedRender>>()
   readonly #memo = new Map<string, Promise<unknown>>()
+  readonly #sealing: Sealing
 
-  constructor(version: PublishedVersion) {
+  constructor(version: PublishedVersion, sealing: Sealing = { signer: undefined, now: () => new Date() }) {
     this.version = version
+    this.#sealing = sealing
+  }
+
+  /** Digest and signature of a body, computed once with the body: every answer reuses them. */
+  async #seal(r: Rendered): Promise<SealedRender> {
+    const digest = await contentDigest(r.body)
+    const { signer, now } = this.#sealing
+    const signature = signer
+      ? await signResponse(signer, { status: 200, contentType: r.contentType, contentDigest: digest, serial: this.serial }, now())
+      : {}
+    return { ...r, bodyHeaders: { 'content-digest': digest, ...signature } }
   }
 
   /** Computes a per-version value once (e.g. its signature). */
@@ -51,7 +77,7 @@ export class LoadedVersion {
   render(
     key: string,
     make: () => RenderInput | Promise<RenderInput>,
-  ): Promise<Rendered> {
+  ): Promise<SealedRender> {
     let hit = this.#renders.get(key)
     if (!hit) {
       if (this.#renders.size >= MAX_RENDERS_PER_VERSION) {
@@ -61,6 +87,7 @@ export class LoadedVersion {
       hit = Promise.resolve()
         .then(make)
         .then((r) => renderOnce(r.text, r.contentType, r.count))
+        .then((r) => this.#seal(r))
       // a failed render must not be cached forever
       hit.catch(() => this.#renders.delete(key))
       this.#renders.set(key, hit)
@@ -100,11 +127,18 @@ export class FeedStore {
   #refreshing: Promise<LoadedVersion | null> | null = null
   #refreshStartedAt = 0
   readonly #old = new Map<number, LoadedVersion>()
+  readonly #sealing: Sealing
 
-  constructor(opts: { refreshMs: number; maxWaitMs?: number; clock?: () => number }) {
+  constructor(opts: { refreshMs: number; maxWaitMs?: number; clock?: () => number; signer?: FeedSigner | undefined; now?: () => Date }) {
     this.#refreshMs = opts.refreshMs
     this.#maxWaitMs = opts.maxWaitMs ?? MAX_REFRESH_WAIT_MS
     this.#clock = opts.clock ?? (() => performance.now())
+    this.#sealing = { signer: opts.signer, now: opts.now ?? (() => new Date()) }
+  }
+
+  /** Whether rendered bodies carry a signature (a signing key is configured). */
+  get signed(): boolean {
+    return this.#sealing.signer !== undefined
   }
 
   /** The latest published version; throws 404 `not_found` when nothing was published yet. */
@@ -146,7 +180,7 @@ export class FeedStore {
     if (cached) return cached
     const v = await getVersion(db, serial)
     if (!v) return null
-    const loaded = new LoadedVersion(v)
+    const loaded = new LoadedVersion(v, this.#sealing)
     this.#remember(loaded)
     return loaded
   }
@@ -158,7 +192,7 @@ export class FeedStore {
       return
     }
     if (this.#latest) this.#remember(this.#latest)
-    this.#latest = new LoadedVersion(v)
+    this.#latest = new LoadedVersion(v, this.#sealing)
     this.#checkedAt = this.#clock()
   }
 

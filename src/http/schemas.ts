@@ -73,7 +73,7 @@ export const FeedDocumentSchema = z
   .openapi('FeedDocument')
 
 export const FeedQuerySchema = z.object({
-  family: z.string().max(2048).optional().openapi({ description: 'ipv4 or ipv6', example: 'ipv4' }),
+  family: z.string().max(16).optional().openapi({ description: 'ipv4 or ipv6 (any case; 4 and 6 work too)', example: 'ipv4' }),
   pool: z.string().max(2048).optional().openapi({ description: 'comma-separated pools' }),
   region: z.string().max(2048).optional().openapi({ description: 'comma-separated regions' }),
   status: z.string().max(2048).optional().openapi({ description: 'comma-separated: announced, active, retiring' }),
@@ -81,9 +81,16 @@ export const FeedQuerySchema = z.object({
 })
 
 const ChangeSchema = z.object({
-  added: z.array(z.object({ prefix: z.string().max(64), status: StatusSchema, activeFrom: z.string().max(2048), retireAt: z.string().max(2048).nullable() })).max(100_000),
-  removed: z.array(z.object({ prefix: z.string().max(64), previousStatus: StatusSchema, effective: z.string().max(2048) })).max(100_000),
-  changed: z.array(z.object({ prefix: z.string().max(64), fields: z.record(z.string().max(2048), z.object({ from: z.unknown(), to: z.unknown() })), effective: z.string().max(2048) })).max(100_000),
+  added: z.array(z.object({ prefix: z.string().max(2048), status: StatusSchema, activeFrom: z.string().max(2048), retireAt: z.string().max(2048).nullable() })).max(100_000),
+  removed: z.array(
+    z.object({
+      prefix: z.string().max(2048),
+      previousStatus: StatusSchema,
+      effective: z.string().max(2048),
+      reason: z.enum(['retired', 'withdrawn']).optional().openapi({ description: 'retired on schedule, or an announcement withdrawn before use (absent in versions published before this field existed)' }),
+    }),
+  ).max(100_000),
+  changed: z.array(z.object({ prefix: z.string().max(2048), fields: z.record(z.string().max(2048), z.object({ from: z.unknown(), to: z.unknown() })), effective: z.string().max(2048) })).max(100_000),
 })
 
 export const VersionSummarySchema = z
@@ -127,12 +134,13 @@ export const RangeSchema = z
     id: z.string().max(2048),
     prefix: z.string().max(64),
     family: z.enum(['ipv4', 'ipv6']),
-    pool: z.string().max(63),
-    region: z.string().max(63),
-    label: z.string().max(200),
-    status: z.enum(['announced', 'active', 'retiring', 'retired']),
+    pool: z.string().max(2048),
+    region: z.string().max(2048),
+    label: z.string().max(2048),
+    status: z.enum(['announced', 'active', 'retiring', 'retired', 'withdrawn']),
     activeFrom: z.string().max(2048),
     retireAt: z.string().max(2048).nullable(),
+    firstPublishedSerial: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }).nullable().openapi({ description: 'The first version that published this range; null while none did (it can then be deleted)' }),
     createdAt: z.string().max(2048),
     updatedAt: z.string().max(2048),
   })
@@ -143,6 +151,7 @@ export const PublishInputSchema = z
     force: z.boolean().optional(),
     note: z.string().max(500).optional().openapi({ description: 'public: shown with the version, in Atom, /v1/changes and notifications' }),
     reason: z.string().max(500).optional().openapi({ description: 'required with force when the version gives less than the notice period; published with it' }),
+    dryRun: z.boolean().optional().openapi({ description: 'Show the version that would be published (serial, counts, changes, any refusal) without publishing' }),
   })
   .strict()
   .openapi('PublishInput')

@@ -24,6 +24,7 @@ import { normaliseRange } from '../domain/catalogue-rules.js'
 import { demoCatalogue } from '../domain/demo-catalogue.js'
 import { createFeedSigner, generateFeedKey, type FeedSigner } from '../domain/feed-signing.js'
 import type { Logger } from '../http/app-env.js'
+import { createHash } from 'node:crypto'
 import { createApp } from '../http/app.js'
 import { COMMANDS } from './cli/commands.js'
 import { startControlServer, socketPath, type ControlServer } from './control-channel.js'
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
     feedMaxAge: config.FEED_MAX_AGE,
     feedRefreshMs: config.FEED_REFRESH_MS,
     feedSigner,
+    md5Hex: async (bytes) => createHash('md5').update(bytes).digest('hex'),
     onPublished: () => published(),
     noticeDays: config.NOTICE_DAYS,
     reminderDays: config.REMINDER_DAYS,

@@ -12,6 +12,7 @@
  * The Cache API is per data centre and does nothing on *.workers.dev: there every GET
  * falls through to the app, which stays correct, only slower.
  */
+import { BODY_SIGNATURE_HEADERS } from '../domain/message-signature.js'
 import { ifNoneMatchHits } from '../http/conditional.js'
 
 /** The part of the Workers `Cache` used here (`caches.default` in production). */
@@ -44,7 +45,7 @@ export const FEED_DOCUMENTS: readonly FeedDocument[] = [
   // firewall snippets: one per (serial, format, query), like the feed they are made from
   { pattern: /^\/v1\/rules\/[A-Za-z0-9._-]{1,64}$/, serial: 'latest' },
   { pattern: /^\/v1\/versions\/([1-9][0-9]{0,9})$/, serial: (m) => Number(m[1]) },
-  { pattern: /^\/v1\/versions\/([1-9][0-9]{0,9})\.sig$/, serial: (m) => Number(m[1]) },
+  { pattern: /^\/v1\/versions\/([1-9][0-9]{0,9})(?:\.sig|\/signature)$/, serial: (m) => Number(m[1]) },
 ]
 
 export interface FeedEdgeCacheOptions {
@@ -225,7 +226,11 @@ function answer(res: Response, request: Request, state: 'hit' | 'miss' | 'stale'
   if (state) headers.set(EDGE_CACHE_HEADER, state)
   if (state === 'stale') headers.set('x-feed-stale', STALE)
   const etag = headers.get('etag')
-  if (etag && ifNoneMatchHits(request.headers.get('if-none-match') ?? undefined, etag)) {
+  const notModified = etag !== null && ifNoneMatchHits(request.headers.get('if-none-match') ?? undefined, etag)
+  // the digest and signature describe the body: a 304 carries neither; a HEAD, like the app's,
+  // carries what the GET would (RFC 9530), so a firewall can check before downloading
+  if (notModified) for (const h of BODY_SIGNATURE_HEADERS) headers.delete(h)
+  if (notModified) {
     headers.delete('content-type')
     headers.delete('content-length')
     return new Response(null, { status: 304, headers })

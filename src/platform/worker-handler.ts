@@ -15,7 +15,7 @@ import { DomainError } from '../domain/errors.js'
 import { createWebhookDelivery } from '../db/webhook-sender.js'
 import { createWorkerOutboundFetch } from './outbound-fetch-worker.js'
 import { createFeedSigner, type FeedSigner } from '../domain/feed-signing.js'
-import { sha256Hex } from '../domain/sha256.js'
+import { bytesToHex, sha256Hex } from '../domain/sha256.js'
 import { createApp, type App } from '../http/app.js'
 import type { Logger } from '../http/app-env.js'
 import { createLogger } from './logger.js'
@@ -73,7 +73,7 @@ export function createWorkerHandler(deps: WorkerDeps) {
   async function buildRuntime(settings: WorkerSettings): Promise<Runtime> {
     const feedSigner = settings.feedSigningKey ? await createFeedSigner(settings.feedSigningKey) : undefined
     const log = createLogger(settings.logLevel, write)
-    // X-Feed-Signature and the .sig documents depend on the key: a new key, new cache entries
+    // response signatures and the signature documents depend on the key: a new key, new cache entries
     const keyId = feedSigner ? (await sha256Hex(feedSigner.publicKeyPem)).slice(0, 12) : 'unsigned'
     const edge = new FeedEdgeCache({
       cache: deps.cache(),
@@ -89,6 +89,8 @@ export function createWorkerHandler(deps: WorkerDeps) {
       feedMaxAge: settings.feedMaxAge,
       feedRefreshMs: settings.feedRefreshMs,
       feedSigner,
+      // Workers' Web Crypto has MD5 (non-standard) for the .md5 checksum URLs
+      md5Hex: async (bytes) => bytesToHex(new Uint8Array(await crypto.subtle.digest('MD5', bytes as Uint8Array<ArrayBuffer>))),
       // counters in Postgres through the per-request client (no Redis on Workers)
       rateLimits: settings.rateLimits,
       onPublished: (serial) => edge.notePublished(serial),

@@ -25,7 +25,7 @@ describe('GET /v1/versions', () => {
     expect(body.versions.at(-1)!.serial).toBe(1)
     expect(body.next).toBeNull()
     for (const v of body.versions) expect(v.sha256).toMatch(/^[0-9a-f]{64}$/)
-    expect(Object.keys(body.versions[0]!).sort()).toEqual(['changes', 'counts', 'createdAt', 'serial', 'sha256'])
+    expect(Object.keys(body.versions[0]!).sort()).toEqual(['changes', 'counts', 'createdAt', 'note', 'noticeOverride', 'serial', 'sha256'])
   })
 
   it('pages with limit and a next link', async () => {

@@ -67,9 +67,14 @@ describe('parseFeedFilter', () => {
     expect(f.statuses).toEqual(['active', 'retiring'])
   })
 
+  it('reads family in any case (IPv4, IPV6, ipv4)', () => {
+    expect(parseFeedFilter({ family: 'IPv4' }).family).toBe('ipv4')
+    expect(parseFeedFilter({ family: 'IPV6' }).family).toBe('ipv6')
+    expect(parseFeedFilter({ family: 'Ipv6' }).family).toBe('ipv6')
+  })
+
   const invalid: [Record<string, string>, string][] = [
     [{ family: 'ipv5' }, 'family'],
-    [{ family: 'IPv4' }, 'family'],
     [{ family: 'inet' }, 'family'],
     [{ family: ' 4' }, 'family'],
     [{ aggregate: 'yes' }, 'aggregate'],

@@ -182,7 +182,7 @@ describe('diffFeedLists', () => {
     const next = lists(entry('198.51.100.0/24'), entry('2001:db8::/32'))
     const c = diffFeedLists(prev, next, NOW)
     expect(c.added.map((a) => a.prefix)).toEqual(['198.51.100.0/24'])
-    expect(c.removed).toEqual([{ prefix: '192.0.2.0/24', previousStatus: 'active', effective: NOW.toISOString() }])
+    expect(c.removed).toEqual([{ prefix: '192.0.2.0/24', previousStatus: 'active', effective: NOW.toISOString(), reason: 'retired' }])
     expect(c.changed).toEqual([])
     expect(hasChanges(c)).toBe(true)
   })
@@ -195,9 +195,9 @@ describe('diffFeedLists', () => {
     )
     const c = diffFeedLists(prev, lists(entry('10.0.0.0/8')), NOW)
     expect(c.removed).toEqual([
-      { prefix: '192.0.2.0/24', previousStatus: 'retiring', effective: iso(-1) },
-      { prefix: '198.51.100.0/24', previousStatus: 'retiring', effective: NOW.toISOString() },
-      { prefix: '203.0.113.0/24', previousStatus: 'retiring', effective: NOW.toISOString() },
+      { prefix: '192.0.2.0/24', previousStatus: 'retiring', effective: iso(-1), reason: 'retired' },
+      { prefix: '198.51.100.0/24', previousStatus: 'retiring', effective: NOW.toISOString(), reason: 'retired' },
+      { prefix: '203.0.113.0/24', previousStatus: 'retiring', effective: NOW.toISOString(), reason: 'retired' },
     ])
   })
 
@@ -364,5 +364,29 @@ describe('publishRefusal', () => {
         },
       ),
     )
+  })
+})
+
+describe('retirements and withdrawals the previous version did not show', () => {
+  it('publishRefusal counts prefixes the catalogue retired or withdrew as planned', () => {
+    const prev = lists(...many(8))
+    const next = lists(...many(8).slice(4))
+    expect(publishRefusal(prev, next, NOW)).toMatch(/drops 4 of 8/)
+    expect(publishRefusal(prev, next, NOW, new Set(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24']))).toBeNull()
+    expect(publishRefusal(prev, next, NOW, new Set(['10.0.0.0/24']))).toMatch(/drops 3 of 8/)
+  })
+
+  it('diffFeedLists says which removals were withdrawals', () => {
+    const prev = lists(entry('192.0.2.0/24', { status: 'announced', activeFrom: iso(10) }), entry('198.51.100.0/24'))
+    const c = diffFeedLists(prev, lists(), NOW, new Set(['192.0.2.0/24']))
+    expect(c.removed.map((r) => [r.prefix, r.reason])).toEqual([
+      ['192.0.2.0/24', 'withdrawn'],
+      ['198.51.100.0/24', 'retired'],
+    ])
+  })
+
+  it('buildFeedLists leaves out withdrawn ranges', () => {
+    const l = buildFeedLists([range('192.0.2.0/24', { activeFrom: new Date(iso(10)), retiredAt: new Date(iso(-1)) }), range('198.51.100.0/24')], NOW)
+    expect(l.ipv4.map((e) => e.prefix)).toEqual(['198.51.100.0/24'])
   })
 })

@@ -125,3 +125,19 @@ describe('nextTransition', () => {
     )
   })
 })
+
+describe('withdrawn and retired marks (retiredAt)', () => {
+  it('a range marked before its activeFrom is withdrawn; one marked after it is retired', () => {
+    const now = at('2026-11-20T00:00:00Z')
+    expect(rangeStatus({ activeFrom: FROM, retireAt: null, retiredAt: at('2026-11-10T00:00:00Z') }, now)).toBe('withdrawn')
+    expect(rangeStatus({ activeFrom: at('2026-10-01T00:00:00Z'), retireAt: at('2026-11-01T00:00:00Z'), retiredAt: at('2026-11-01T00:00:00Z') }, now)).toBe('retired')
+    // the mark only counts from when it was set
+    expect(rangeStatus({ activeFrom: FROM, retireAt: null, retiredAt: at('2026-11-25T00:00:00Z') }, now)).toBe('announced')
+  })
+
+  it('a withdrawn range has no transitions left', () => {
+    const now = at('2026-11-20T00:00:00Z')
+    expect(nextTransition([{ activeFrom: FROM, retireAt: RETIRE, retiredAt: at('2026-11-10T00:00:00Z') }], now)).toBeNull()
+    expect(nextTransition([{ activeFrom: FROM, retireAt: RETIRE }], now)).toEqual(FROM)
+  })
+})

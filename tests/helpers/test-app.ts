@@ -3,6 +3,7 @@
  * Builds the app over a test database with a controllable clock, plus small request
  * helpers. No port is opened: requests go through `app.request()`.
  */
+import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { createToken } from '../../src/db/token-repository.js'
 import type { Database } from '../../src/db/schema.js'
@@ -32,6 +33,7 @@ export function buildApp(db: Kysely<Database>, clock: Clock, extra: Partial<AppD
     now: clock.now,
     feedRefreshMs: 0,
     publicUrl: 'https://scanners.example.test',
+    md5Hex: async (bytes) => createHash('md5').update(bytes).digest('hex'),
     ...extra,
   })
 }

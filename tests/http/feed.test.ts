@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { publishDueTransitions } from '../../src/db/scheduled-publish.js'
 import { feedSha256 } from '../../src/domain/feed-version.js'
@@ -210,36 +211,53 @@ describe('publishing', () => {
     expect(await v1.text()).toBe(beforeBody)
   })
 
-  it('refuses to drop more than a quarter of in-use prefixes unless forced, but allows scheduled retirements', async () => {
+  it('counts a retirement set after the last publish as scheduled, and refuses only drops nobody scheduled', async () => {
     const list = (await (await app.request('/v1/admin/ranges', { headers: { authorization: `Bearer ${admin}` } })).json()).ranges
     const ids = Object.fromEntries(list.map((r: { prefix: string; id: string }) => [r.prefix, r.id]))
-    // retire two of four in-use prefixes "now": unplanned, 50% > 25%
+    // retireAt must be after activeFrom
     for (const p of ['192.0.2.0/25', '198.51.100.0/24']) {
       const res = await app.request(`/v1/admin/ranges/${ids[p]}`, jsonBody('PATCH', { retireAt: clock.now().toISOString() }, admin))
       expect(res.status, await res.clone().text()).toBe(400)
     }
-    // retireAt must be after activeFrom; schedule them for the future instead
+    // two of four in-use prefixes retire on a date no published version showed yet
     clock.advance(DAY)
     for (const p of ['192.0.2.0/25', '198.51.100.0/24']) {
       const res = await app.request(`/v1/admin/ranges/${ids[p]}`, jsonBody('PATCH', { retireAt: clock.now().toISOString() }, admin))
       expect(res.status).toBe(200)
       expect((await res.json()).range.status).toBe('retired')
     }
-    const refused = await publish()
-    expect(refused.status).toBe(409)
-    expect((await refused.json()).detail).toMatch(/drops 2 of 4 in-use prefixes/)
-    // dropping in-use prefixes without a scheduled retirement is also zero notice: force needs a reason
-    const noReason = await publish({ force: true })
-    expect(noReason.status).toBe(400)
-    expect((await noReason.json()).errors[0].field).toBe('reason')
-    const forced = await publish({ force: true, reason: 'emergency: scanner hosts compromised' })
-    expect(forced.status).toBe(201)
-    const v = (await forced.json()).version
+    // the retirement is planned, so the shrink guard lets it through; but it takes effect at
+    // once, which the notice policy counts as zero notice: the dry run says so, force needs a reason
+    const dry = await publish({ dryRun: true })
+    expect(dry.status).toBe(200)
+    const dryBody = await dry.json()
+    expect(dryBody).toMatchObject({ status: 'dry-run', wouldPublish: false, version: { serial: 2 } })
+    expect(dryBody.refusal).toMatch(/notice period is 14 days/)
+    expect((await publish()).status).toBe(409)
+    const published = await publish({ force: true, reason: 'emergency: scanner hosts compromised' })
+    expect(published.status, await published.clone().text()).toBe(201)
+    const v = (await published.json()).version
+    expect(v.changes.removed.map((r: { prefix: string; reason: string }) => [r.prefix, r.reason])).toEqual([
+      ['192.0.2.0/25', 'retired'],
+      ['198.51.100.0/24', 'retired'],
+    ])
     expect(v.noticeOverride).toMatchObject({ reason: 'emergency: scanner hosts compromised', noticeDays: 14 })
     expect(v.noticeOverride.shortfalls.map((s: { prefix: string; kind: string }) => `${s.kind} ${s.prefix}`).sort()).toEqual([
       'removal 192.0.2.0/25',
       'removal 198.51.100.0/24',
     ])
+
+    // prefixes that vanish without any retirement (data lost) are still refused
+    await sql`delete from scanner_ranges where prefix in ('192.0.2.128/25', '2001:db8:1000::/36')`.execute(t.db)
+    const refused = await publish()
+    expect(refused.status).toBe(409)
+    expect((await refused.json()).detail).toMatch(/drops 2 of 2 in-use prefixes/)
+    // dropping in-use prefixes without a scheduled retirement is also zero notice: force needs a reason
+    const noReason = await publish({ force: true })
+    expect(noReason.status).toBe(400)
+    expect((await noReason.json()).errors[0].field).toBe('reason')
+    const forced = await publish({ force: true, reason: 'restore after data loss' })
+    expect(forced.status).toBe(201)
   })
 
   it('scheduled retirements publish automatically when their date passes', async () => {
@@ -265,7 +283,7 @@ describe('publishing', () => {
     expect(await publishDueTransitions(t.db, clock.now())).toMatchObject({ status: 'published', serial: 4 })
     const changes = await (await app.request('/v1/changes?since=3')).json()
     expect(changes.versions).toHaveLength(1)
-    expect(changes.versions[0].changes.removed).toEqual([{ prefix: '198.51.100.0/24', previousStatus: 'retiring', effective: retireAt }])
+    expect(changes.versions[0].changes.removed).toEqual([{ prefix: '198.51.100.0/24', previousStatus: 'retiring', effective: retireAt, reason: 'retired' }])
   })
 })
 
@@ -338,11 +356,33 @@ describe('GET /v1/lookup/{ip}', () => {
   it('still answers ours for 90 days after retirement, then no', async () => {
     const list = (await (await app.request('/v1/admin/ranges', { headers: { authorization: `Bearer ${admin}` } })).json()).ranges
     const id = list.find((r: { prefix: string }) => r.prefix === '198.51.100.0/24').id
-    const retireAt = new Date(clock.now().getTime() + DAY)
+    // retired with the promised notice (NOTICE_DAYS, 14)
+    const retireAt = new Date(clock.now().getTime() + 15 * DAY)
     await app.request(`/v1/admin/ranges/${id}`, jsonBody('PATCH', { retireAt: retireAt.toISOString() }, admin))
+    expect((await publish()).status).toBe(201)
+    // still in the latest version, whose retireAt has passed
     clock.set(new Date(retireAt.getTime() + 89 * DAY))
     expect(await (await app.request('/v1/lookup/198.51.100.7')).json()).toMatchObject({ ours: true, status: 'retired' })
     clock.set(new Date(retireAt.getTime() + 91 * DAY))
     expect((await (await app.request('/v1/lookup/198.51.100.7')).json()).ours).toBe(false)
+    // removed by a later version: the removal keeps answering within the grace period
+    clock.set(new Date(retireAt.getTime() + 10 * DAY))
+    expect((await publish()).status).toBe(201)
+    expect(await (await app.request('/v1/lookup/198.51.100.7')).json()).toMatchObject({ ours: true, status: 'retired', prefix: '198.51.100.0/24', pool: 'asv-external', retireAt: retireAt.toISOString() })
+    clock.set(new Date(retireAt.getTime() + 91 * DAY))
+    expect((await (await app.request('/v1/lookup/198.51.100.7')).json()).ours).toBe(false)
+  })
+
+  it('answers from the latest published version only: drafts are not ours yet, never-published ranges never were', async () => {
+    const draft = await addRange({ prefix: '198.18.0.0/24', pool: 'asv-external', region: 'us-east' })
+    expect(draft.range.status).toBe('active')
+    expect(await (await app.request('/v1/lookup/198.18.0.1')).json()).toEqual({ ip: '198.18.0.1', ours: false })
+    // added already retired and never published: it was never ours
+    await addRange({ prefix: '198.19.0.0/24', pool: 'asv-external', region: 'us-east', activeFrom: '2026-01-01T00:00:00Z', retireAt: '2026-10-01T00:00:00Z' })
+    expect(await (await app.request('/v1/lookup/198.19.0.1')).json()).toEqual({ ip: '198.19.0.1', ours: false })
+    // active at once, so short of the notice period: forced with a reason
+    expect((await publish({ force: true, reason: 'new scanner host, active today' })).status).toBe(201)
+    expect(await (await app.request('/v1/lookup/198.18.0.1')).json()).toMatchObject({ ours: true, status: 'active', prefix: '198.18.0.0/24' })
+    expect((await (await app.request('/v1/lookup/198.19.0.1')).json()).ours).toBe(false)
   })
 })

@@ -47,6 +47,7 @@ const UNDOCUMENTED: Record<string, string> = {
   'POST /desk/cases/{id}/notes': 'desk console form (JSON: POST /v1/admin/cases/{id}/notes)',
   'POST /desk/cases/{id}/assign': 'desk console form (JSON: POST /v1/admin/cases/{id}/assign)',
   'POST /desk/cases/{id}/transition': 'desk console form (JSON: POST /v1/admin/cases/{id}/transition)',
+  'GET /v1/versions/{file}': 'old path /v1/versions/{serial}.sig, an alias of GET /v1/versions/{serial}/signature (as a template it is ambiguous with /v1/versions/{serial})',
   'GET /desk/mail': 'desk unparsed-mail queue (JSON: GET /v1/admin/mail)',
   'GET /desk/mail/{id}': 'desk page of one stored mail (JSON: GET /v1/admin/mail/{id})',
   'POST /desk/mail/{id}/report': 'desk console form (JSON: POST /v1/admin/mail/{id}/report)',
@@ -54,12 +55,11 @@ const UNDOCUMENTED: Record<string, string> = {
 }
 
 /**
- * Routes Hono registers under another path shape than the document can express: the .sig
- * route is one regex parameter in Hono (`:file{[1-9][0-9]{0,9}\.sig}`), `{serial}.sig` in
- * the document.
+ * Routes Hono registers under another path shape than the document can express: the
+ * checksum route is one regex parameter in Hono, `{format}.{algorithm}` in the document.
  */
 const ALIASES: Record<string, string> = {
-  'GET /v1/versions/{file}': 'GET /v1/versions/{serial}.sig',
+  'GET /v1/rules/{file}': 'GET /v1/rules/{format}.{algorithm}',
 }
 
 // the document is generated without touching the database; any query would throw here

@@ -23,6 +23,8 @@ let h: Harness
 const harnesses = useIntakeHarness(async (next, db) => {
   h = next
   t = db
+  // a version from before RANGES.retiredRecently retired, so lookup knows it was ours
+  await publishCatalogue(t.db, { now: new Date(h.clock.now().getTime() - 60 * 86_400_000), actor: 'test', note: null })
   await publishCatalogue(t.db, { now: h.clock.now(), actor: 'test', note: null })
 })
 

@@ -8,7 +8,8 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../../src/db/schema.js'
 import { SCOPES, TOKEN_PATTERN } from '../../src/domain/tokens.js'
 import { openEmbedded, openPostgres } from '../../src/platform/node-database.js'
-import { testDatabaseUrl } from '../helpers/test-db.js'
+import { openTestDb, testDatabaseUrl } from '../helpers/test-db.js'
+import { buildApp, DAY, jsonBody, testClock, tokenWith } from '../helpers/test-app.js'
 
 const run = promisify(execFile)
 let dir: string
@@ -107,6 +108,63 @@ describe('cli', () => {
     expect(broken.stderr).toMatch(/audit trail BROKEN at event 2/)
     await withDatabase((db) => sql`delete from audit_events where seq = 2`.execute(db))
     expect((await cli('audit', 'verify')).stderr).toMatch(/BROKEN at event 3: event 2 is missing/)
+  }, 180_000)
+
+  it('import-ranges takes the service’s own /v1/ranges.csv (round trip) and names overlaps by line', async () => {
+    // another service's catalogue, exported as its feed CSV
+    const source = await openTestDb()
+    try {
+      const clock = testClock(new Date().toISOString())
+      const app = buildApp(source.db, clock)
+      const admin = await tokenWith(source.db, 'ranges:write')
+      const at = (days: number) => new Date(clock.now().getTime() + days * DAY).toISOString()
+      for (const body of [
+        { prefix: '198.18.0.0/24', pool: 'asv-external', region: 'eu-central', label: 'Frankfurt, "DE"', activeFrom: at(-10) },
+        { prefix: '198.18.1.0/24', pool: 'web-app', region: 'us-east', label: '=cmd|calc', activeFrom: at(-10), retireAt: at(20) },
+        { prefix: '198.18.2.0/25', pool: 'web-app', region: 'us-east', label: '', activeFrom: at(14) },
+        { prefix: '2001:db9::/48', pool: 'asv-external', region: 'global', label: 'v6', activeFrom: at(-10) },
+      ]) {
+        expect((await app.request('/v1/admin/ranges', jsonBody('POST', body, admin))).status).toBe(201)
+      }
+      expect((await app.request('/v1/admin/publish', jsonBody('POST', {}, admin))).status).toBe(201)
+      const exported = await (await app.request('/v1/ranges.csv')).text()
+      const original = await (await app.request('/v1/ranges')).json()
+      const file = join(dir, 'exported.csv')
+      writeFileSync(file, exported)
+
+      const imported = await cli('import-ranges', file)
+      expect(imported.code, imported.stderr).toBe(0)
+      expect(imported.stdout).toMatch(/imported 4 ranges/)
+      await withDatabase(async (db) => {
+        const rows = await sql<{ prefix: string; pool: string; region: string; label: string; active_from: Date; retire_at: Date | null }>`
+          select prefix::text as prefix, pool, region, label, active_from, retire_at from scanner_ranges
+          where prefix <<= '198.18.0.0/15'::cidr or family = 6 and prefix <<= '2001:db9::/32'::cidr order by family, prefix`.execute(db)
+        const entries = [...original.ipv4, ...original.ipv6]
+        expect(rows.rows.map((r) => ({ prefix: r.prefix, pool: r.pool, region: r.region, label: r.label, activeFrom: new Date(r.active_from).toISOString(), retireAt: r.retire_at ? new Date(r.retire_at).toISOString() : null }))).toEqual(
+          entries.map((e: Record<string, unknown>) => ({ prefix: e.prefix, pool: e.pool, region: e.region, label: e.label, activeFrom: e.activeFrom, retireAt: e.retireAt })),
+        )
+      })
+
+      // the same file again: every line overlaps what is now in the catalogue
+      const again = await cli('import-ranges', file)
+      expect(again.code).toBe(1)
+      expect(again.stderr).toMatch(/nothing imported; 4 overlaps/)
+      expect(again.stderr).toContain('line 2: 198.18.0.0/24 overlaps 198.18.0.0/24 (already in the catalogue)')
+      expect(again.stderr).toContain('line 5: 2001:db9::/48 overlaps 2001:db9::/48 (already in the catalogue)')
+      // and overlaps inside one file name both lines
+      const inner = join(dir, 'inner.csv')
+      writeFileSync(inner, 'prefix,pool,region\n100.64.0.0/24,p,r\n203.0.113.0/24,p,r\n203.0.113.128/25,p,r\n')
+      const clash = await cli('import-ranges', inner)
+      expect(clash.code).toBe(1)
+      expect(clash.stderr).toContain('line 4: 203.0.113.128/25 overlaps 203.0.113.0/24 (line 3)')
+      // never published: remove them again so later tests see the catalogue as they left it
+      const ids = await new Promise<string[]>((resolve) => {
+        void withDatabase(async (db) => resolve((await sql<{ id: string }>`select id from scanner_ranges where prefix <<= '198.18.0.0/15'::cidr or (family = 6 and prefix <<= '2001:db9::/32'::cidr)`.execute(db)).rows.map((r) => r.id)))
+      })
+      for (const id of ids) expect((await cli('ranges', 'delete', id)).code).toBe(0)
+    } finally {
+      await source.close()
+    }
   }, 180_000)
 
   it('refuses unknown scopes and commands with a clear message', async () => {

@@ -163,12 +163,12 @@ describe('ResponseCache in front of the Node server', () => {
   })
 
   it('stays within its entry and byte bounds, whatever query strings a client makes up', async () => {
-    for (let i = 0; i < 40; i++) await get(`/v1/ranges?family=ipv4&x=${i}`)
+    for (let i = 0; i < 40; i++) await get(`/v1/ranges?family=ipv4&pool=p${i}`)
     expect(cache.size).toBeLessThanOrEqual(8)
     expect(cache.storedBytes).toBeLessThanOrEqual(64 * 1024)
     // the newest entry survived eviction
     const calls = appCalls.length
-    await get('/v1/ranges?family=ipv4&x=39')
+    await get('/v1/ranges?family=ipv4&pool=p39')
     expect(appCalls.length).toBe(calls)
   })
 

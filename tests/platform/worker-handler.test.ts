@@ -255,14 +255,29 @@ describe('edge cache for feed documents', () => {
     const { privateKey } = await generateFeedKey()
     const signed = env({ FEED_SIGNING_KEY: privateKey })
     const unsigned = await call(w, '/v1/versions/1', {}, env())
-    expect(unsigned.headers.get('x-feed-signature')).toBeNull()
+    expect(unsigned.headers.get('signature')).toBeNull()
     const res = await call(w, '/v1/versions/1', {}, signed)
     expect(res.headers.get('x-edge-cache')).toBe('miss')
-    expect(res.headers.get('x-feed-signature')).toMatch(/^[A-Za-z0-9+/]{86}==$/)
-    const sig = await call(w, '/v1/versions/1.sig', {}, signed)
-    expect(sig.status).toBe(200)
-    expect(new Uint8Array(await sig.arrayBuffer()).length).toBe(64)
-    expect((await call(w, '/v1/versions/1.sig', {}, signed)).headers.get('x-edge-cache')).toBe('hit')
+    const signature = res.headers.get('signature')
+    expect(signature).toMatch(/^sig1=:[A-Za-z0-9+/]{86}==:$/)
+    // the edge copy keeps the body's digest and signature: a HEAD gets them like a GET, a 304 none
+    const hit = await call(w, '/v1/versions/1', {}, signed)
+    expect(hit.headers.get('x-edge-cache')).toBe('hit')
+    expect(hit.headers.get('signature')).toBe(signature)
+    expect(hit.headers.get('content-digest')).toBe(res.headers.get('content-digest'))
+    const notModified = await call(w, '/v1/versions/1', { headers: { 'if-none-match': res.headers.get('etag')! } }, signed)
+    expect(notModified.status).toBe(304)
+    const head = await call(w, '/v1/versions/1', { method: 'HEAD' }, signed)
+    for (const h of ['content-digest', 'signature-input', 'signature']) {
+      expect(notModified.headers.get(h), h).toBeNull()
+      expect(head.headers.get(h), h).toBe(res.headers.get(h))
+    }
+    for (const path of ['/v1/versions/1/signature', '/v1/versions/1.sig']) {
+      const sig = await call(w, path, {}, signed)
+      expect(sig.status).toBe(200)
+      expect(new Uint8Array(await sig.arrayBuffer()).length).toBe(64)
+      expect((await call(w, path, {}, signed)).headers.get('x-edge-cache')).toBe('hit')
+    }
   })
 
   it('with FEED_REFRESH_MS below a second asks the app for the latest serial every time', async () => {

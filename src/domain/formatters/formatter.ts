@@ -49,6 +49,8 @@ export interface SnippetInput {
   name: string
   /** Split objects into chunks of at most this many entries (only for targets with limits). */
   maxEntries: number | undefined
+  /** The URL this very snippet is served at (with its filters), for targets that fetch it. */
+  fetchUrl?: string
 }
 
 /**
@@ -80,6 +82,35 @@ export interface EntryLimit {
   reason: string
 }
 
+/** The page and /v1/rules group a target belongs to. */
+export type TargetGroup = 'host' | 'network' | 'cloud' | 'waf' | 'proxy' | 'feed'
+
+/**
+ * Fetch intervals, as text people read ('60 s', 'every 5 min'). `productDefault` is null
+ * when the product does not fetch a URL by itself (the snippet is pasted or run).
+ */
+export interface RefreshHint {
+  productDefault: string | null
+  recommended: string
+}
+
+/**
+ * What a product refuses beyond entries per object and the name length. A render that
+ * would break one of them is refused with a 400 naming it; nothing is ever dropped.
+ */
+export interface TargetLimits {
+  /** Characters of an entry comment we keep (our cap within the product's); null: no comments. */
+  commentChars: number | null
+  /** Most entries the product takes in total (all objects together). */
+  totalEntries?: { max: number; reason: string }
+  /** Prefix lengths the product accepts, per family, inclusive. */
+  prefixLengths?: { ipv4?: readonly [number, number]; ipv6?: readonly [number, number]; reason: string }
+  /** Largest rendered size in bytes the product reads. */
+  totalBytes?: { max: number; reason: string }
+  /** The documentation the limits come from. */
+  source: string
+}
+
 /** One firewall target. Formatters are pure and deterministic: same input, same bytes. */
 export interface Formatter {
   /** Kebab-case id used in URLs, e.g. 'nftables'. */
@@ -101,8 +132,16 @@ export interface Formatter {
    * 'lines': the output starts with comment lines holding the feed metadata.
    * 'first-entry': the format has no comment lines, so the metadata rides on the first
    * entry's trailing comment and an empty list renders as an empty document.
+   * 'document': a JSON document without comments; the metadata is a field on its first
+   * line, and an empty list is still a valid document.
    */
-  readonly headerPlacement: 'lines' | 'first-entry'
+  readonly headerPlacement: 'lines' | 'first-entry' | 'document'
+  /** Where the target sits on the page and in /v1/rules; see target-info.ts for the others. */
+  readonly group?: TargetGroup
+  /** How often the product fetches a URL by itself, and what we recommend. */
+  readonly refresh?: RefreshHint
+  /** Limits of the product beyond maxEntries and the name; checked before rendering. */
+  readonly limits?: TargetLimits
   /**
    * Single-family targets only: the target that serves each family this one lacks, e.g.
    * `{ ipv6: 'ip6tables' }`. A request for that family is a 400 pointing there.

@@ -35,6 +35,22 @@ import { pf } from './pf.js'
 import { pfTable } from './pf-table.js'
 import { ufw } from './ufw.js'
 import { windowsPowershell } from './windows-powershell.js'
+import { azureFrontdoorWaf } from './azure-frontdoor-waf.js'
+import { azureNsg } from './azure-nsg.js'
+import { caddy } from './caddy.js'
+import { checkpointGdc } from './checkpoint-gdc.js'
+import { ciscoFmcFeed } from './cisco-fmc-feed.js'
+import { cloudflareList } from './cloudflare-list.js'
+import { crowdsec } from './crowdsec.js'
+import { fail2ban } from './fail2ban.js'
+import { gcpCloudArmor } from './gcp-cloud-armor.js'
+import { gcpFirewall } from './gcp-firewall.js'
+import { checkInputLimits, checkOutputSize } from './limits.js'
+import { mispWarninglist } from './misp-warninglist.js'
+import { modsecurity } from './modsecurity.js'
+import { opnsense } from './opnsense.js'
+import { pfsense } from './pfsense.js'
+import { traefik } from './traefik.js'
 
 export type { Formatter, SnippetEntry, SnippetFamily, SnippetInput } from './formatter.js'
 export { NO_SNIPPET_FILTER } from './formatter.js'
@@ -42,14 +58,20 @@ export { NO_SNIPPET_FILTER } from './formatter.js'
 /**
  * Formatters write the name verbatim, so the registry re-checks it on every render (and
  * for the download's file name, which goes into a header): a caller that skipped
- * resolveSnippetOptions gets a 400 instead of an injectable snippet.
+ * resolveSnippetOptions gets a 400 instead of an injectable snippet. The target's limits are
+ * checked here too, so no formatter can forget them.
  */
 function guarded(f: Formatter): Formatter {
   return Object.freeze({
     ...f,
     fileName: (input: Pick<SnippetInput, 'name' | 'filter'>) =>
       f.fileName({ ...input, name: checkName(f, input.name) }),
-    render: (input: SnippetInput) => f.render({ ...input, name: checkName(f, input.name) }),
+    render: (input: SnippetInput) => {
+      checkInputLimits(f, input)
+      const out = f.render({ ...input, name: checkName(f, input.name) })
+      checkOutputSize(f, out)
+      return out
+    },
   })
 }
 
@@ -77,6 +99,21 @@ export const formatters: readonly Formatter[] = Object.freeze(
     apache,
     haproxy,
     kubernetes,
+    modsecurity,
+    cloudflareList,
+    azureFrontdoorWaf,
+    gcpCloudArmor,
+    azureNsg,
+    gcpFirewall,
+    fail2ban,
+    crowdsec,
+    caddy,
+    traefik,
+    checkpointGdc,
+    ciscoFmcFeed,
+    mispWarninglist,
+    opnsense,
+    pfsense,
   ].map(guarded),
 )
 

@@ -13,6 +13,7 @@ import { DomainError } from '../../domain/errors.js'
 import { NO_FILTER, parseFeedFilter, snippetFilterOf, type FeedFilter } from '../../domain/feed-filter.js'
 import type { FeedEntry } from '../../domain/feed-version.js'
 import { findFormatter, formatters, type Formatter } from '../../domain/formatters/index.js'
+import { GROUP_ORDER, GROUP_TITLE, targetInfo } from '../../domain/formatters/target-info.js'
 import { PUBLISHED_STATUSES } from '../../domain/range-lifecycle.js'
 import type { AppEnv } from '../app-env.js'
 import type { FeedContext } from '../routes/feed-context.js'
@@ -87,6 +88,13 @@ function Upcoming({ rows }: { rows: Row[] }) {
   )
 }
 
+function refreshText(f: Formatter): string {
+  const { refresh } = targetInfo(f)
+  return refresh.productDefault
+    ? `The product fetches it by itself: ${refresh.productDefault}. We recommend ${refresh.recommended}.`
+    : `Pasted or run by you: refresh ${refresh.recommended}.`
+}
+
 /** The file name the snippet's own apply steps use (and the API's Content-Disposition). */
 function snippetFileName(f: Formatter, filter: FeedFilter): string {
   return f.fileName({ name: f.name.default, filter: snippetFilterOf(filter) })
@@ -94,10 +102,33 @@ function snippetFileName(f: Formatter, filter: FeedFilter): string {
 
 function FormatOption({ f, selected, filter }: { f: Formatter; selected: boolean; filter: FeedFilter }) {
   return (
-    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-filename={snippetFileName(f, filter)}>
+    <option value={f.id} selected={selected} data-title={f.title} data-hint={f.applyHint} data-refresh={refreshText(f)} data-filename={snippetFileName(f, filter)}>
       {f.title}
     </option>
   )
+}
+
+/** The picker's options under one heading per group (host firewalls, cloud, WAF & IPS, …). */
+function FormatGroups({ selected, filter }: { selected: string; filter: FeedFilter }) {
+  return (
+    <>
+      {GROUP_ORDER.map((g) => (
+        <optgroup label={GROUP_TITLE[g]}>
+          {formatters
+            .filter((f) => targetInfo(f).group === g)
+            .map((f) => (
+              <FormatOption f={f} selected={f.id === selected} filter={filter} />
+            ))}
+        </optgroup>
+      ))}
+    </>
+  )
+}
+
+/** '/v1/rules/x.md5?family=ipv4' for '/v1/rules/x?family=ipv4'. */
+function checksumPath(path: string, algorithm: 'md5' | 'sha256'): string {
+  const q = path.indexOf('?')
+  return q === -1 ? `${path}.${algorithm}` : `${path.slice(0, q)}.${algorithm}${path.slice(q)}`
 }
 
 export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedContext): Promise<Response> {
@@ -133,7 +164,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
   const shown = rows.filter((r) => matches(r, filter)).length
   const pools = [...new Set(rows.map((r) => r.pool))].sort()
   const regions = [...new Set(rows.map((r) => r.region))].sort()
-  const signed = 'x-feed-signature' in (await feed.feedHeaders(version))
+  const signed = feed.store.signed
 
   let format = findFormatter(query.format ?? DEFAULT_FORMAT)
   let formatError: string | null = null
@@ -147,6 +178,8 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
   const snippet = snippetRes.ok ? await snippetRes.text() : null
   const snippetError = snippetRes.ok ? null : (await problemDetail(snippetRes, 'No snippet is available for these filters.')).detail
   const filename = snippetFileName(format, filter)
+  // the request's Host must not land in a publicly cached page: a path without PUBLIC_URL
+  const origin = feed.publicUrl ?? ''
   const one = (xs: string[] | null) => (xs && xs.length === 1 ? xs[0]! : '')
   const current = { family: filter.family ?? '', pool: one(filter.pools), region: one(filter.regions), status: one(filter.statuses) }
 
@@ -206,7 +239,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
           <dd>
             {signed ? (
               <>
-                <a href={`/v1/versions/${version.serial}.sig`}>Ed25519 signature of version {version.serial}</a> ·{' '}
+                <a href={`/v1/versions/${version.serial}/signature`}>Ed25519 signature of version {version.serial}</a> ·{' '}
                 <a href="/.well-known/scangate-feed-key.pem">public key (PEM)</a>
               </>
             ) : (
@@ -319,9 +352,7 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
           <div class="field">
             <label for="format">Firewall or target</label>
             <select id="format" name="format">
-              {formatters.map((f) => (
-                <FormatOption f={f} selected={f.id === format.id} filter={filter} />
-              ))}
+              <FormatGroups selected={format.id} filter={filter} />
             </select>
           </div>
           {FILTER_KEYS.map((k) => (
@@ -340,6 +371,28 @@ export async function homePage(c: Context<AppEnv>, app: InternalApp, feed: FeedC
         <p id="snippet-hint" class="muted">
           {format.applyHint}
         </p>
+        <div class="fetch-url">
+          <p>
+            Fetch URL (for firewalls that download the list, and for scripts):{' '}
+            <code id="snippet-url" data-base={origin}>
+              {`${origin}${snippetPath}`}
+            </code>{' '}
+            <button type="button" id="snippet-url-copy" data-copy="snippet-url" data-status="snippet-status" hidden>
+              Copy URL
+            </button>
+          </p>
+          <p class="muted">
+            <span id="snippet-refresh">{refreshText(format)}</span> Checksums of exactly these bytes:{' '}
+            <a id="snippet-md5" href={checksumPath(snippetPath, 'md5')}>
+              MD5
+            </a>
+            ,{' '}
+            <a id="snippet-sha256" href={checksumPath(snippetPath, 'sha256')}>
+              SHA-256
+            </a>
+            . All URLs answer HEAD and If-None-Match.
+          </p>
+        </div>
         <p id="snippet-error" class="notice bad" hidden={snippetError === null}>
           {snippetError ?? ''}
         </p>

@@ -28,7 +28,7 @@ function Answer({ a }: { a: LookupAnswer }) {
           No: <code>{a.ip}</code> is not one of our scanners
         </h2>
         <p>
-          It is not in any of our current ranges, nor in one retired in the last 90 days. Please report the activity to the abuse contact of the network
+          It is not in any of our published ranges, nor in one retired in the last 90 days. Please report the activity to the abuse contact of the network
           that owns the address: its RDAP or WHOIS record names it.
         </p>
       </section>
@@ -89,7 +89,7 @@ export async function lookupPage(c: Context<AppEnv>, app: InternalApp): Promise<
     c,
     <Layout title={answer ? `Lookup ${answer.ip}` : 'Is this IP one of yours?'} section="lookup">
       <h1>Is this IP address one of yours?</h1>
-      <p class="lead">Enter the address you saw in your logs. We check it against our scanner ranges, including ranges retired in the last 90 days.</p>
+      <p class="lead">Enter the address you saw in your logs. We check it against our published scanner ranges, including ranges retired in the last 90 days.</p>
       <form method="get" action="/lookup" class="inline-form" role="search">
         <div class={error ? 'field has-error' : 'field'}>
           <label for="ip">IP address</label>

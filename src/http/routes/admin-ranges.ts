@@ -8,10 +8,12 @@ import { publishCatalogue } from '../../db/publish-catalogue.js'
 import { addRanges, auditRange } from '../../db/add-ranges.js'
 import { appendAudit } from '../../db/audit-repository.js'
 import {
+  deleteRange,
   getRange,
   listRanges,
   lockCatalogue,
   updateRange,
+  withdrawRange,
   type RangePatch,
   type RangeRecord,
 } from '../../db/range-repository.js'
@@ -41,6 +43,7 @@ export function rangeJson(r: RangeRecord, now: Date) {
     status: rangeStatus(r, now),
     activeFrom: r.activeFrom.toISOString(),
     retireAt: r.retireAt ? r.retireAt.toISOString() : null,
+    firstPublishedSerial: r.firstPublishedSerial,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   }
@@ -135,8 +138,8 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
           patch.activeFrom = parseDateField(body.activeFrom, 'activeFrom')
         }
         if (body.retireAt !== undefined) {
-          if (status === 'retired') {
-            throw new DomainError('conflict', 'This range is already retired; add it again as a new range to bring it back.', { status: 409, field: 'retireAt' })
+          if (status === 'retired' || status === 'withdrawn') {
+            throw new DomainError('conflict', `This range is already ${status}; add it again as a new range to bring it back.`, { status: 409, field: 'retireAt' })
           }
           patch.retireAt = body.retireAt === null ? null : parseDateField(body.retireAt, 'retireAt')
         }
@@ -161,6 +164,86 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
 
   app.openapi(
     createRoute({
+      method: 'delete',
+      path: '/v1/admin/ranges/{id}',
+      tags: ['Admin: catalogue'],
+      summary: 'Delete a range that no published version ever contained (a published one must be retired or withdrawn)',
+      security,
+      middleware: [auth] as const,
+      request: { params: IdParam },
+      responses: {
+        204: { description: 'Deleted' },
+        ...errors(400, 401, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const t = now()
+      const { id } = c.req.valid('param')
+      await c.get('db').transaction().execute(async (trx) => {
+        // the publisher takes the same lock: a range cannot be published while it is deleted
+        await lockCatalogue(trx)
+        const current = await getRange(trx, id)
+        if (!current) throw new DomainError('not_found', `No range with id ${id}.`, { status: 404 })
+        if (current.firstPublishedSerial !== null) {
+          const status = rangeStatus(current, t)
+          const instead =
+            status === 'announced'
+              ? `withdraw the announcement instead (POST /v1/admin/ranges/${id}/withdraw)`
+              : status === 'active' || status === 'retiring'
+                ? 'retire it instead (PATCH retireAt)'
+                : `it is ${status} already and stays on record`
+          throw new DomainError('conflict', `${current.prefix} was published in version ${current.firstPublishedSerial}; firewalls may already rely on it, so it cannot be deleted: ${instead}.`, {
+            status: 409,
+            extra: { firstPublishedSerial: current.firstPublishedSerial },
+          })
+        }
+        await deleteRange(trx, id)
+        await appendAudit(trx, { actor: actorOf(c), action: 'range.delete', objectType: 'range', objectId: id, diff: auditRange(current) }, t)
+      })
+      return c.body(null, 204)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/admin/ranges/{id}/withdraw',
+      tags: ['Admin: catalogue'],
+      summary: 'Withdraw a published announcement before the range becomes active; the next version lists it as removed (reason withdrawn)',
+      security,
+      middleware: [auth] as const,
+      request: { params: IdParam },
+      responses: {
+        200: { description: 'Withdrawn', content: { 'application/json': { schema: z.object({ range: RangeSchema }) } } },
+        ...errors(400, 401, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const t = now()
+      const { id } = c.req.valid('param')
+      const withdrawn = await c.get('db').transaction().execute(async (trx) => {
+        await lockCatalogue(trx)
+        const current = await getRange(trx, id)
+        if (!current) throw new DomainError('not_found', `No range with id ${id}.`, { status: 404 })
+        const status = rangeStatus(current, t)
+        if (status !== 'announced') {
+          const instead = status === 'active' || status === 'retiring' ? `it is ${status} since ${current.activeFrom.toISOString()}; retire it instead (PATCH retireAt)` : `it is ${status} already`
+          throw new DomainError('conflict', `Only an announced range can be withdrawn: ${instead}.`, { status: 409 })
+        }
+        if (current.firstPublishedSerial === null) {
+          throw new DomainError('conflict', `${current.prefix} was never published, so there is nothing to withdraw: delete it instead (DELETE /v1/admin/ranges/${id}).`, { status: 409 })
+        }
+        const done = await withdrawRange(trx, id, t)
+        if (!done) throw new DomainError('not_found', `No range with id ${id}.`, { status: 404 })
+        await appendAudit(trx, { actor: actorOf(c), action: 'range.withdraw', objectType: 'range', objectId: id, diff: { prefix: current.prefix, activeFrom: current.activeFrom.toISOString() } }, t)
+        return done
+      })
+      return c.json({ range: rangeJson(withdrawn, t) }, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
       method: 'post',
       path: '/v1/admin/publish',
       tags: ['Admin: catalogue'],
@@ -170,7 +253,22 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
       request: { body: { required: false, content: { 'application/json': { schema: PublishInputSchema } } } },
       responses: {
         201: { description: 'Published', content: { 'application/json': { schema: z.object({ status: z.literal('published'), version: VersionSummarySchema.extend({ forced: z.boolean() }) }) } } },
-        200: { description: 'Nothing changed; no new serial', content: { 'application/json': { schema: z.object({ status: z.literal('unchanged'), version: VersionSummarySchema.extend({ forced: z.boolean() }) }) } } },
+        200: {
+          description: 'Nothing changed (no new serial), or with dryRun: what publishing would do, without publishing',
+          content: {
+            'application/json': {
+              schema: z.union([
+                z.object({ status: z.literal('unchanged'), version: VersionSummarySchema.extend({ forced: z.boolean() }) }),
+                z.object({
+                  status: z.literal('dry-run'),
+                  wouldPublish: z.boolean().openapi({ description: 'false when nothing changed, or when the publish guard refuses (see refusal) and force is not set' }),
+                  refusal: z.string().max(2000).nullable(),
+                  version: VersionSummarySchema.extend({ forced: z.boolean() }),
+                }),
+              ]),
+            },
+          },
+        },
         ...errors(400, 401, 403, 409),
       },
     }),
@@ -184,9 +282,14 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
         reason: body.reason ?? null,
         noticeDays: ctx.noticeDays,
         actor: actorOf(c),
+        dryRun: body.dryRun ?? false,
       })
       const v = result.version
       const version = { serial: v.serial, createdAt: v.createdAt, sha256: v.sha256, counts: v.counts, changes: v.changes, forced: v.forced, note: v.note, noticeOverride: v.noticeOverride }
+      if (result.status === 'dry-run') {
+        c.header('cache-control', 'no-store')
+        return c.json({ status: 'dry-run' as const, wouldPublish: result.wouldPublish, refusal: result.refusal, version }, 200)
+      }
       if (result.status === 'published') {
         ctx.store.accept(v)
         onPublished?.(v.serial)

@@ -30,7 +30,7 @@ export const PROBLEM_CODES: Record<ErrorCode, { status: string; meaning: string 
   invalid_ip: { status: '400', meaning: 'An IP address is not in the strict form we accept: four decimal octets without leading zeros, or RFC 4291 IPv6 text without a zone id.' },
   invalid_cidr: { status: '400', meaning: 'A CIDR block is malformed, has a prefix length out of range, or has host bits set (the message names the right network).' },
   invalid_name: { status: '400', meaning: 'A pool, region or similar name is not a lowercase slug.' },
-  invalid_option: { status: '400', meaning: 'A query option (filter, format option, serial) is not one of the accepted values.' },
+  invalid_option: { status: '400', meaning: 'A query option (filter, format option, serial) is not one of the accepted values, is not a parameter this endpoint takes (`allowed` lists those), or is given twice where it takes one value.' },
   unknown_format: { status: '404', meaning: 'No firewall snippet format has this name; the message lists the known ones.' },
   not_found: { status: '404', meaning: 'No such resource (or no such endpoint; see /openapi.json). For reports, an unknown reference and a wrong status token look the same on purpose.' },
   unauthorized: { status: '401', meaning: 'No usable API token: send `Authorization: Bearer <token>`. Unknown, revoked and expired tokens all get this answer.' },

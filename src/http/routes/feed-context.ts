@@ -2,9 +2,10 @@
  * @module http/routes/feed-context
  * What the feed-serving routes share: the in-memory store and caching settings.
  */
-import type { FeedStore, LoadedVersion } from '../feed-store.js'
+import type { FeedStore } from '../feed-store.js'
 
 export interface FeedContext {
+  /** Renders, digests and signs each body once (see FeedStore). */
   store: FeedStore
   maxAge: number
   publicUrl: string | undefined
@@ -12,6 +13,6 @@ export interface FeedContext {
   noticeDays: number
   /** Days before an effective date that subscribers are reminded (REMINDER_DAYS). */
   reminderDays: number
-  /** Extra headers per version (e.g. its signature once signing is configured). */
-  feedHeaders: (v: LoadedVersion) => Promise<Record<string, string>>
+  /** MD5 for the checksum URLs, when the runtime has one. */
+  md5Hex?: ((bytes: Uint8Array) => Promise<string>) | undefined
 }

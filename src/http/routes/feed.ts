@@ -14,7 +14,9 @@ import { renderFeedCsv } from '../../domain/feed-formats/csv.js'
 import { renderFeedJson } from '../../domain/feed-formats/json.js'
 import { renderFeedText } from '../../domain/feed-formats/text.js'
 import type { AppEnv } from '../app-env.js'
-import type { LoadedVersion } from '../feed-store.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../../db/schema.js'
+import type { LatestResult, LoadedVersion } from '../feed-store.js'
 import { sendRendered } from '../feed-response.js'
 import { errors, FeedDocumentSchema, FeedQuerySchema, VersionSummarySchema } from '../schemas.js'
 import type { FeedContext } from './feed-context.js'
@@ -70,12 +72,22 @@ const SerialParam = z.object({
   serial: z.string().max(10).regex(/^[1-9][0-9]{0,9}$/, 'serial must be a positive integer').openapi({ example: '1' }),
 })
 
+/** The latest version, or null before the first publish. */
+async function latestOrNothing(ctx: FeedContext, db: Kysely<Database>): Promise<LatestResult | null> {
+  try {
+    return await ctx.store.latest(db)
+  } catch (e) {
+    if (e instanceof DomainError && e.status === 404) return null
+    throw e
+  }
+}
+
 export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): void {
   const latestAs = (format: FeedFormat) => async (c: Context<AppEnv>) => {
     const filter = parseFeedFilter(c.req.query())
     const { version, stale } = await ctx.store.latest(c.get('db'))
     const rendered = await render(version, filter, format)
-    return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale, extraHeaders: await ctx.feedHeaders(version) })
+    return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
   }
 
   app.openapi(rangesRoute('/v1/ranges', 'application/json', FeedDocumentSchema, 'Latest scanner ranges (JSON)'), latestAs('json'))
@@ -95,18 +107,31 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
         }),
       },
       responses: {
-        200: { description: 'Version headers', content: { 'application/json': { schema: z.object({ versions: z.array(VersionSummarySchema).max(1000), next: z.string().max(2048).nullable() }) } } },
+        200: { description: 'Version headers', content: { 'application/json': { schema: z.object({ versions: z.array(VersionSummarySchema).max(100_000), next: z.string().max(2048).nullable() }) } } },
+        304: { description: 'Not modified (If-None-Match matched the ETag)' },
         ...errors(400, 503),
       },
     }),
     async (c) => {
       const { limit, before } = c.req.valid('query')
-      const headers = await listVersionHeaders(c.get('db'), { limit, before })
-      const last = headers[headers.length - 1]
-      const next = headers.length === limit && last && last.serial > 1 ? `/v1/versions?limit=${limit}&before=${last.serial}` : null
-      c.header('cache-control', `public, max-age=${ctx.maxAge}`)
-      c.header('access-control-allow-origin', '*')
-      return c.json({ versions: headers.map(versionSummary), next }, 200)
+      const db = c.get('db')
+      const latest = await latestOrNothing(ctx, db)
+      if (!latest) {
+        c.header('cache-control', 'no-cache')
+        c.header('access-control-allow-origin', '*')
+        return c.json({ versions: [], next: null }, 200)
+      }
+      const { version, stale } = latest
+      // rendered once per latest serial: bounded by it, the list cannot change until the next publish
+      const rendered = await version.render(`versions|${limit}|${before ?? ''}`, async () => {
+        const bound = Math.min(before ?? Infinity, version.serial + 1)
+        const headers = await listVersionHeaders(db, { limit, before: bound })
+        const last = headers[headers.length - 1]
+        const next = headers.length === limit && last && last.serial > 1 ? `/v1/versions?limit=${limit}&before=${last.serial}` : null
+        const versions = headers.map(versionSummary)
+        return { text: JSON.stringify({ versions, next }), contentType: JSON_TYPE, count: headers.length }
+      })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
     },
   )
 
@@ -128,7 +153,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       const loaded = await ctx.store.bySerial(c.get('db'), serial)
       if (!loaded) throw new DomainError('not_found', `Version ${serial} does not exist.`, { status: 404 })
       const rendered = await render(loaded, parseFeedFilter({}), 'json')
-      return sendRendered(c, loaded, rendered, { maxAge: ctx.maxAge, immutable: true, extraHeaders: await ctx.feedHeaders(loaded) })
+      return sendRendered(c, loaded, rendered, { maxAge: ctx.maxAge, immutable: true })
     },
   )
 
@@ -148,27 +173,23 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
           description: 'Changes per version, oldest first',
           content: { 'application/json': { schema: z.object({ since: z.number(), latest: z.number(), versions: z.array(VersionSummarySchema).max(1000) }) } },
         },
+        304: { description: 'Not modified (If-None-Match matched the ETag)' },
         ...errors(400, 404, 503),
       },
     }),
     async (c) => {
       const { since } = c.req.valid('query')
-      const { version } = await ctx.store.latest(c.get('db'))
+      const db = c.get('db')
+      const { version, stale } = await ctx.store.latest(db)
       if (since > version.serial) {
         throw new DomainError('invalid_option', `since=${since} is newer than the latest version ${version.serial}.`, { field: 'since' })
       }
-      const headers = await listVersionHeaders(c.get('db'), { limit: 1000, after: since })
-      c.header('cache-control', `public, max-age=${ctx.maxAge}`)
-      c.header('access-control-allow-origin', '*')
-      c.header('x-feed-serial', String(version.serial))
-      return c.json(
-        {
-          since,
-          latest: version.serial,
-          versions: headers.reverse().map(versionSummary),
-        },
-        200,
-      )
+      const rendered = await version.render(`changes|${since}`, async () => {
+        const headers = await listVersionHeaders(db, { limit: 1000, after: since, before: version.serial + 1 })
+        const versions = headers.reverse().map(versionSummary)
+        return { text: JSON.stringify({ since, latest: version.serial, versions }), contentType: JSON_TYPE, count: versions.length }
+      })
+      return sendRendered(c, version, rendered, { maxAge: ctx.maxAge, stale })
     },
   )
 

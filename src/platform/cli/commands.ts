@@ -111,25 +111,34 @@ export const COMMANDS: Command[] = [
       const rows = parseRangeFile(file, await readFile(file, 'utf8'))
       const now = new Date()
       const problems: string[] = []
+      const unit = /\.json$/i.test(file) ? 'item' : 'line'
       rows.forEach((row, i) => {
         try {
           normaliseRange(row.input, now)
         } catch (e) {
           if (!(e instanceof DomainError)) throw e
-          problems.push(`${/\.json$/i.test(file) ? 'item' : 'line'} ${row.at}: ${e.message}`)
+          problems.push(`${unit} ${row.at}: ${e.message}`)
         }
         if ((i + 1) % 1000 === 0) ctx.progress(`validated ${i + 1}/${rows.length} ranges…`)
       })
       if (problems.length) {
         throw new Error(`nothing imported; ${problems.length} invalid row(s):\n  ${problems.slice(0, 20).join('\n  ')}${problems.length > 20 ? '\n  …' : ''}`)
       }
-      return rows.map((r) => r.input) as unknown as Json
+      // where each range came from, so overlaps can be named by line
+      return { ranges: rows.map((r) => r.input), sources: rows.map((r) => `${unit} ${r.at}`) } as unknown as Json
     },
     async run(ctx, input) {
       const now = new Date()
-      const ranges: NormalisedRange[] = (input as unknown as Parameters<typeof normaliseRange>[0][]).map((r) => normaliseRange(r, now))
+      const { ranges: inputs, sources } = input as unknown as { ranges: Parameters<typeof normaliseRange>[0][]; sources: string[] }
+      const ranges: NormalisedRange[] = inputs.map((r) => normaliseRange(r, now))
       if (ranges.length >= 1000) ctx.progress(`inserting ${ranges.length} ranges…`)
-      const added = await addRanges(ctx.db, ranges, { actor: 'cli', at: now })
+      let added
+      try {
+        added = await addRanges(ctx.db, ranges, { actor: 'cli', at: now }, sources)
+      } catch (e) {
+        if (e instanceof DomainError && e.code === 'overlapping_range') throw new Error(`nothing imported; ${e.message}`)
+        throw e
+      }
       ctx.say(`imported ${added.length} ranges; run \`npm run cli -- publish\` to publish them`)
     },
   },

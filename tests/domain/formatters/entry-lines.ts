@@ -29,6 +29,21 @@ export const ENTRY_LINE: Readonly<Record<string, RegExp>> = {
   apache: new RegExp(`^\\tRequire ip ${CIDR}$`),
   haproxy: new RegExp(`^${CIDR}$`),
   kubernetes: new RegExp(`^ {8}- ipBlock: \\{cidr: "${CIDR}"\\}( # .*)?$`),
+  modsecurity: new RegExp(`^${ADDR}(/\\d+)?(,\\\\|" \\\\)$`),
+  'cloudflare-list': new RegExp(`^ +\\{"ip":"${ADDR}(/\\d+)?"(,"comment":"[^"\\\\]*")?\\},?$`),
+  'azure-frontdoor-waf': new RegExp(`^ +"${CIDR}",?$`),
+  'gcp-cloud-armor': new RegExp(`^${CIDR}(,\\\\)?$`),
+  'azure-nsg': new RegExp(`^${CIDR}( \\\\)?$`),
+  'gcp-firewall': new RegExp(`^${CIDR}(,\\\\)?$`),
+  fail2ban: new RegExp(`^ {4}${CIDR}$`),
+  crowdsec: new RegExp(`^${CIDR},,[^,"]*$`),
+  caddy: new RegExp(`^\\t\\tremote_ip ${CIDR}( # .*)?$`),
+  traefik: new RegExp(`^ {10}- "${CIDR}"( # .*)?$`),
+  'checkpoint-gdc': new RegExp(`^ +"${CIDR}",?$`),
+  'cisco-fmc-feed': new RegExp(`^${CIDR}$`),
+  'misp-warninglist': new RegExp(`^ +"${CIDR}",?$`),
+  opnsense: new RegExp(`^${CIDR}$`),
+  pfsense: new RegExp(`^${CIDR}$`),
 }
 
 export function countEntryLines(id: string, output: string): number {

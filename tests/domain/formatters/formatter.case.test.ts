@@ -146,6 +146,7 @@ export function runFormatterContract(f: Formatter): void {
       } else {
         expect(out.split('\n')[0]).toContain(`entries ${total}`)
       }
+      if (f.headerPlacement === 'document') expect(() => JSON.parse(out)).not.toThrow()
     })
 
     it('names its download file in its own apply steps', () => {
@@ -230,14 +231,24 @@ export function runFormatterContract(f: Formatter): void {
         expectBalanced(out)
         if (f.headerPlacement === 'lines') {
           expect(out).toContain(FEED.sha256)
+        } else if (f.headerPlacement === 'document') {
+          // A document target stays a valid document, with its metadata, even when empty.
+          expect(out).toContain(FEED.sha256)
+          expect(() => JSON.parse(out)).not.toThrow()
         } else if (claimed(f, input).length === 0) {
           expect(out).toBe('')
         }
       })
     }
 
-    it('renders 10 000 prefixes per family', () => {
+    it('renders 10 000 prefixes per family, or refuses naming the limit', () => {
       const input = largeInput(name)
+      const cap = f.limits?.totalEntries?.max
+      if (cap !== undefined && claimed(f, input).length > cap) {
+        // Never truncated: a list over the product's total is a 400 that names the limit.
+        expect(() => render(input)).toThrow(new RegExp(`more than ${cap}`))
+        return
+      }
       const started = performance.now()
       const out = render(input)
       expect(performance.now() - started).toBeLessThan(5000)

@@ -36,6 +36,21 @@ const IDS = [
   'apache',
   'haproxy',
   'kubernetes',
+  'modsecurity',
+  'cloudflare-list',
+  'azure-frontdoor-waf',
+  'gcp-cloud-armor',
+  'azure-nsg',
+  'gcp-firewall',
+  'fail2ban',
+  'crowdsec',
+  'caddy',
+  'traefik',
+  'checkpoint-gdc',
+  'cisco-fmc-feed',
+  'misp-warninglist',
+  'opnsense',
+  'pfsense',
 ]
 
 function get(id: string): Formatter {
@@ -55,7 +70,7 @@ function caught(fn: () => unknown): DomainError {
 }
 
 describe('formatter registry', () => {
-  it('holds the 22 targets once each', () => {
+  it('holds the 37 targets once each', () => {
     expect(formatters.map((f) => f.id)).toEqual(IDS)
   })
 

@@ -120,6 +120,15 @@ export const APP_JS = `(function () {
       if (ticket !== loading) return;
       if (title) title.textContent = option.getAttribute('data-title') || option.textContent;
       if (hint) hint.textContent = option.getAttribute('data-hint') || '';
+      var fetchUrl = $('#snippet-url');
+      if (fetchUrl) fetchUrl.textContent = (fetchUrl.getAttribute('data-base') || '') + url;
+      var refresh = $('#snippet-refresh');
+      if (refresh) refresh.textContent = option.getAttribute('data-refresh') || '';
+      ['md5', 'sha256'].forEach(function (alg) {
+        var link = $('#snippet-' + alg);
+        var q = url.indexOf('?');
+        if (link) link.href = q === -1 ? url + '.' + alg : url.slice(0, q) + '.' + alg + url.slice(q);
+      });
       if (r.ok) {
         pre.textContent = r.text;
         pre.parentElement.hidden = false;
