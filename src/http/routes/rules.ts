@@ -187,8 +187,12 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       },
       responses: {
         200: {
-          description: 'The snippet (`kubernetes` manifests are YAML)',
-          content: { 'text/plain': { schema: z.string().max(16_777_216) }, 'application/yaml': { schema: z.string().max(16_777_216) } },
+          description: 'The snippet: text, YAML (`kubernetes` and others) or JSON (products that import JSON)',
+          content: {
+            'text/plain': { schema: z.string().max(16_777_216) },
+            'application/yaml': { schema: z.string().max(16_777_216) },
+            'application/json': { schema: z.unknown().openapi({ description: "The product's own JSON import format" }) },
+          },
         },
         304: { description: 'Not modified' },
         ...errors(400, 404, 503),
