@@ -4,6 +4,7 @@
  * Workers env) so nothing here reads the environment itself.
  */
 import { z } from 'zod'
+import type { ExclusionPolicy } from './domain/exclusion-rules.js'
 import { DEFAULT_RETENTION, type RetentionPolicy } from './domain/privacy/retention.js'
 
 const ConfigSchema = z.object({
@@ -27,6 +28,9 @@ const ConfigSchema = z.object({
   RETENTION_CONTACT_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   RETENTION_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
   RETENTION_XARF_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** The widest block an exclusion may cover without an explicit override. */
+  EXCLUSION_MAX_PREFIX_V4: z.coerce.number().int().min(0).max(32).default(24),
+  EXCLUSION_MAX_PREFIX_V6: z.coerce.number().int().min(0).max(128).default(48),
   /** Serve Prometheus metrics at GET /metrics on this port (Node; off when unset). */
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   METRICS_HOST: z.string().default('127.0.0.1'),
@@ -98,4 +102,9 @@ export function retentionPolicy(config: Config): RetentionPolicy {
     evidenceDays: config.RETENTION_EVIDENCE_DAYS,
     xarfDays: config.RETENTION_XARF_DAYS,
   }
+}
+
+/** The exclusion width policy a configuration asks for. */
+export function exclusionPolicy(config: Config): ExclusionPolicy {
+  return { maxPrefix: { ipv4: config.EXCLUSION_MAX_PREFIX_V4, ipv6: config.EXCLUSION_MAX_PREFIX_V6 } }
 }

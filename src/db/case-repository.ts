@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely'
 import { tryParseIp } from '../domain/cidr.js'
 import type { CaseKey } from '../domain/intake/case-key.js'
-import { statusOnNewReport, type CaseStatus } from '../domain/intake/case-state.js'
+import { SETTLED_CASE_STATUSES, type CaseStatus } from '../domain/intake/case-state.js'
 import type { CursorPosition } from '../domain/intake/cursor.js'
 import type { Verdict } from '../domain/intake/verdicts.js'
 import type { Database } from './schema.js'
@@ -27,6 +27,10 @@ export interface CaseRecord {
   resolvedAt: Date | null
   createdAt: Date
   updatedAt: Date
+  /** what reporters read once the case is resolved (the desk's words) */
+  outcomeText: string | null
+  /** the settled case this one was opened after, if any */
+  followsCaseId: string | null
 }
 
 export interface NoteRecord {
@@ -35,6 +39,8 @@ export interface NoteRecord {
   visibility: 'internal' | 'reporter'
   body: string
   createdAt: Date
+  /** refs of the reports a reporter-visible note is addressed to (empty for internal notes) */
+  recipients: string[]
 }
 
 export interface HistoryRecord {
@@ -62,6 +68,8 @@ function caseColumns(db: Kysely<Database>) {
       'resolved_at',
       'created_at',
       'updated_at',
+      'outcome_text',
+      'follows_case_id',
     ])
 }
 
@@ -83,6 +91,8 @@ function toCase(r: CaseRow): CaseRecord {
     resolvedAt: r.resolved_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    outcomeText: r.outcome_text,
+    followsCaseId: r.follows_case_id,
   }
 }
 
@@ -117,61 +127,75 @@ export async function addHistory(
   await db.insertInto('case_history').values({ case_id: caseId, at, actor, action, detail: JSON.stringify(detail) }).execute()
 }
 
+const settled = () => sql`(${sql.join(SETTLED_CASE_STATUSES.map((x) => sql.lit(x)))})`
+
 /**
- * The case a new report joins, created if needed; a resolved case reopens. Call inside a
- * transaction: the case row stays locked until it ends, so concurrent reports count right.
+ * The case a new report joins: the unsettled case of its grouping key, created if
+ * needed. A settled (resolved or dismissed) case is never reopened or changed: the new
+ * case points to the latest settled one (`follows_case_id`) and both histories say so.
+ * Call inside a transaction: the case row stays locked until it ends, so concurrent
+ * reports count right.
  */
 export async function joinCase(db: Kysely<Database>, key: CaseKey, now: Date, ref: string): Promise<CaseRecord> {
-  const inserted = await db
-    .insertInto('cases')
-    .values({
-      scanner_ip: key.scannerIp,
-      target_prefix: key.targetPrefix,
-      day: key.day,
-      first_report_at: now,
-      last_report_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) => oc.columns(['scanner_ip', 'target_prefix', 'day']).doNothing())
-    .returning('id')
-    .executeTakeFirst()
-  const current = await caseColumns(db)
-    .where(sql<boolean>`scanner_ip = ${key.scannerIp}::inet and target_prefix = ${key.targetPrefix}::cidr and day = ${key.day}::date`)
-    .forUpdate()
-    .executeTakeFirstOrThrow()
-  const before = toCase(current)
-  const status = statusOnNewReport(before.status)
-  const reopened = status !== before.status
-  const after = await db
-    .updateTable('cases')
-    .set({
-      report_count: sql`report_count + 1`,
-      last_report_at: now,
-      updated_at: now,
-      status,
-      ...(reopened ? { final_verdict: null, resolved_at: null } : {}),
-    })
-    .where('id', '=', before.id)
-    .returning(['report_count', 'final_verdict', 'resolved_at'])
-    .executeTakeFirstOrThrow()
-  const history: [string, Record<string, unknown>][] = []
-  if (inserted) history.push(['created', { scannerIp: key.scannerIp, targetPrefix: key.targetPrefix, day: key.day }])
-  history.push(['report_added', { ref }])
-  if (reopened) history.push(['reopened', { from: before.status, to: status, previousVerdict: before.finalVerdict }])
-  await db
-    .insertInto('case_history')
-    .values(history.map(([action, detail]) => ({ case_id: before.id, at: now, actor: 'system', action, detail: JSON.stringify(detail) })))
-    .execute()
-  return {
-    ...before,
-    status,
-    reportCount: after.report_count,
-    finalVerdict: after.final_verdict,
-    resolvedAt: after.resolved_at,
-    lastReportAt: now,
-    updatedAt: now,
+  const keyMatch = sql<boolean>`scanner_ip = ${key.scannerIp}::inet and target_prefix = ${key.targetPrefix}::cidr and day = ${key.day}::date`
+  // a case settled between the insert and the lock is skipped on the next round
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const inserted = await db
+      .insertInto('cases')
+      .values({
+        scanner_ip: key.scannerIp,
+        target_prefix: key.targetPrefix,
+        day: key.day,
+        first_report_at: now,
+        last_report_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['scanner_ip', 'target_prefix', 'day']).where(sql<boolean>`status not in ${settled()}`).doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    const current = await caseColumns(db).where(keyMatch).where(sql<boolean>`status not in ${settled()}`).forUpdate().executeTakeFirst()
+    if (!current) continue
+    const before = toCase(current)
+    const history: [string, string, Record<string, unknown>][] = []
+    let follows: string | null = before.followsCaseId
+    if (inserted) {
+      const previous = await db
+        .selectFrom('cases')
+        .select('id')
+        .where(keyMatch)
+        .where(sql<boolean>`status in ${settled()}`)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst()
+      follows = previous?.id ?? null
+      if (follows) {
+        await db.updateTable('cases').set({ follows_case_id: follows }).where('id', '=', before.id).execute()
+        history.push([follows, 'new_activity_after_settled', { caseId: before.id }])
+      }
+      history.push([before.id, 'created', { scannerIp: key.scannerIp, targetPrefix: key.targetPrefix, day: key.day, ...(follows ? { followsCaseId: follows } : {}) }])
+    }
+    history.push([before.id, 'report_added', { ref }])
+    const after = await db
+      .updateTable('cases')
+      .set({ report_count: sql`report_count + 1`, last_report_at: now, updated_at: now })
+      .where('id', '=', before.id)
+      .returning(['report_count'])
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('case_history')
+      .values(history.map(([caseId, action, detail]) => ({ case_id: caseId, at: now, actor: 'system', action, detail: JSON.stringify(detail) })))
+      .execute()
+    return { ...before, reportCount: after.report_count, followsCaseId: follows, lastReportAt: now, updatedAt: now }
   }
+  throw new Error('could not find or open an unsettled case for this report')
+}
+
+/** The unsettled cases opened after this settled one (newest first). */
+export async function casesFollowing(db: Kysely<Database>, caseId: string): Promise<CaseRecord[]> {
+  const rows = await caseColumns(db).where('follows_case_id', '=', caseId).orderBy('created_at', 'desc').limit(50).execute()
+  return rows.map(toCase)
 }
 
 export interface CaseFilter {
@@ -205,13 +229,14 @@ export async function setStatus(
   to: CaseStatus,
   verdict: Verdict | null,
   now: Date,
+  outcomeText: string | null = null,
 ): Promise<void> {
   await db
     .updateTable('cases')
     .set({
       status: to,
       updated_at: now,
-      ...(to === 'resolved' ? { final_verdict: verdict, resolved_at: now } : {}),
+      ...(to === 'resolved' ? { final_verdict: verdict, resolved_at: now, outcome_text: outcomeText } : {}),
     })
     .where('id', '=', id)
     .execute()
@@ -221,10 +246,11 @@ export async function setAssignee(db: Kysely<Database>, id: string, assignee: st
   await db.updateTable('cases').set({ assignee, updated_at: now }).where('id', '=', id).execute()
 }
 
+/** Adds a note; a reporter-visible one is addressed to `recipients` (report ids of this case). */
 export async function addNote(
   db: Kysely<Database>,
   caseId: string,
-  note: { author: string; visibility: 'internal' | 'reporter'; body: string },
+  note: { author: string; visibility: 'internal' | 'reporter'; body: string; recipients: readonly { id: string; ref: string }[] },
   now: Date,
 ): Promise<NoteRecord> {
   const row = await db
@@ -232,15 +258,45 @@ export async function addNote(
     .values({ case_id: caseId, author: note.author, visibility: note.visibility, body: note.body, created_at: now })
     .returning(['id', 'author', 'visibility', 'body', 'created_at'])
     .executeTakeFirstOrThrow()
+  if (note.recipients.length) {
+    await db
+      .insertInto('case_note_recipients')
+      .values(note.recipients.map((r) => ({ note_id: row.id, report_id: r.id })))
+      .execute()
+  }
   await db.updateTable('cases').set({ updated_at: now }).where('id', '=', caseId).execute()
-  return { id: row.id, author: row.author, visibility: row.visibility, body: row.body, createdAt: row.created_at }
+  return { id: row.id, author: row.author, visibility: row.visibility, body: row.body, createdAt: row.created_at, recipients: note.recipients.map((r) => r.ref).sort() }
 }
 
-export async function listNotes(db: Kysely<Database>, caseId: string, visibility?: 'reporter'): Promise<NoteRecord[]> {
-  let q = db.selectFrom('case_notes').select(['id', 'author', 'visibility', 'body', 'created_at']).where('case_id', '=', caseId)
-  if (visibility) q = q.where('visibility', '=', visibility)
-  const rows = await q.orderBy('seq').execute()
-  return rows.map((r) => ({ id: r.id, author: r.author, visibility: r.visibility, body: r.body, createdAt: r.created_at }))
+/** Every note of the case, for the desk, with the refs each reporter note is addressed to. */
+export async function listNotes(db: Kysely<Database>, caseId: string): Promise<NoteRecord[]> {
+  const rows = await db
+    .selectFrom('case_notes as n')
+    .select([
+      'n.id',
+      'n.author',
+      'n.visibility',
+      'n.body',
+      'n.created_at',
+      sql<string[] | null>`(select array_agg(r.ref order by r.ref) from case_note_recipients x join reports r on r.id = x.report_id where x.note_id = n.id)`.as('recipients'),
+    ])
+    .where('n.case_id', '=', caseId)
+    .orderBy('n.seq')
+    .execute()
+  return rows.map((r) => ({ id: r.id, author: r.author, visibility: r.visibility, body: r.body, createdAt: r.created_at, recipients: r.recipients ?? [] }))
+}
+
+/** The reporter-visible notes addressed to one report: what its reporter may read. */
+export async function listNotesForReport(db: Kysely<Database>, reportId: string): Promise<{ body: string; createdAt: Date }[]> {
+  const rows = await db
+    .selectFrom('case_notes as n')
+    .innerJoin('case_note_recipients as x', 'x.note_id', 'n.id')
+    .select(['n.body', 'n.created_at'])
+    .where('x.report_id', '=', reportId)
+    .where('n.visibility', '=', 'reporter')
+    .orderBy('n.seq')
+    .execute()
+  return rows.map((r) => ({ body: r.body, createdAt: r.created_at }))
 }
 
 export async function listHistory(db: Kysely<Database>, caseId: string): Promise<HistoryRecord[]> {

@@ -11,11 +11,12 @@
  * the reports they might explain, unless the case is already resolved or dismissed).
  */
 import { sql, type Kysely } from 'kysely'
+import { SETTLED_CASE_STATUSES } from '../domain/intake/case-state.js'
 import { VERDICT_SEVERITY } from '../domain/intake/verdicts.js'
 import type { Database } from './schema.js'
 
-/** Statuses whose reports are no longer re-linked when sessions change. */
-export const SETTLED_CASE_STATUSES = ['resolved', 'dismissed'] as const
+/** Statuses whose reports are no longer re-linked when sessions change (settled cases). */
+export { SETTLED_CASE_STATUSES }
 
 const severity = () => sql`${[...VERDICT_SEVERITY]}::text[]`
 

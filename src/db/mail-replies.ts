@@ -1,7 +1,7 @@
 /**
  * @module db/mail-replies
  * The desk's reporter notes, mailed to the reporters who wrote by e-mail: one mail per
- * e-mail report of the case (each reporter sees only their own reference, never who
+ * e-mail report the note is addressed to (each reporter sees only their own reference, never who
  * else reported), threaded under their original message, queued in the outbox in the
  * same transaction as the note.
  */
@@ -11,7 +11,14 @@ import { mailDestination } from '../domain/outgoing-mail.js'
 import { enqueueOutbox } from './outbox.js'
 import type { Database } from './schema.js'
 
-export async function enqueueReporterNoteMails(db: Kysely<Database>, caseId: string, note: { id: string; body: string }, now: Date): Promise<number> {
+export async function enqueueReporterNoteMails(
+  db: Kysely<Database>,
+  caseId: string,
+  note: { id: string; body: string; reportIds: readonly string[] },
+  now: Date,
+): Promise<number> {
+  // a note reaches only the reports it is addressed to, never a report that joined later
+  if (note.reportIds.length === 0) return 0
   const rows = await db
     .selectFrom('reports as r')
     .innerJoin('report_contacts as c', 'c.report_id', 'r.id')
@@ -19,6 +26,7 @@ export async function enqueueReporterNoteMails(db: Kysely<Database>, caseId: str
     .innerJoin('mail_messages as m', 'm.id', 'mr.mail_id')
     .select(['r.id', 'r.ref', 'c.email', 'm.message_id'])
     .where('r.case_id', '=', caseId)
+    .where('r.id', 'in', [...note.reportIds])
     .where('r.channel', '=', 'email')
     .orderBy('r.received_at')
     .execute()

@@ -7,8 +7,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { RetentionCutoffs } from '../domain/privacy/retention.js'
 import type { CaseStatus } from '../domain/intake/case-state.js'
-import { reporterStatus, verdictText } from '../domain/intake/reporter-status.js'
-import type { Verdict } from '../domain/intake/verdicts.js'
+import { reporterOutcome, reporterStatus } from '../domain/intake/reporter-status.js'
 import { eraseMailFrom } from './mail-repository.js'
 import { eraseOutboxFor } from './outbox.js'
 import type { Database } from './schema.js'
@@ -82,7 +81,7 @@ export interface SubjectExport {
     sourceIps: string[]
     description: string | null
     status: string
-    verdictText: string
+    outcome: string | null
     contact: { email: string; storedAt: string }
     evidence: Array<{ contentType: string; description: string | null; sizeBytes: number; sha256: string; storedAt: string; contentBase64: string }>
     notesFromUs: Array<{ at: string; text: string }>
@@ -91,7 +90,8 @@ export interface SubjectExport {
 
 /**
  * Everything stored about the person behind `email`: their reports, the contact and
- * evidence they gave, and the notes we wrote to them. Internal notes, linked sessions
+ * evidence they gave, and the notes addressed to their reports (not those written to
+ * other reporters of the same case). Internal notes, linked sessions, automatic verdicts
  * and customer names are ours, not theirs, and are not part of it.
  */
 export async function exportSubject(db: Kysely<Database>, email: string): Promise<SubjectExport> {
@@ -111,10 +111,8 @@ export async function exportSubject(db: Kysely<Database>, email: string): Promis
       'r.observed_from',
       'r.observed_to',
       'r.description',
-      'r.verdict',
-      'c.id as case_id',
       'c.status',
-      'c.final_verdict',
+      'c.outcome_text',
       'rc.email',
       'rc.created_at as contact_at',
     ])
@@ -135,11 +133,12 @@ export async function exportSubject(db: Kysely<Database>, email: string): Promis
       .orderBy('position')
       .execute()
     const notes = await db
-      .selectFrom('case_notes')
-      .select(['body', 'created_at'])
-      .where('case_id', '=', r.case_id)
-      .where('visibility', '=', 'reporter')
-      .orderBy('created_at')
+      .selectFrom('case_notes as n')
+      .innerJoin('case_note_recipients as x', 'x.note_id', 'n.id')
+      .select(['n.body', 'n.created_at'])
+      .where('x.report_id', '=', r.id)
+      .where('n.visibility', '=', 'reporter')
+      .orderBy('n.seq')
       .execute()
     out.reports.push({
       ref: r.ref,
@@ -151,7 +150,7 @@ export async function exportSubject(db: Kysely<Database>, email: string): Promis
       sourceIps: sources.map((s) => s.ip),
       description: r.description,
       status: reporterStatus(r.status as CaseStatus),
-      verdictText: verdictText((r.final_verdict ?? r.verdict) as Verdict, r.final_verdict !== null),
+      outcome: reporterOutcome(r.status as CaseStatus, r.outcome_text),
       contact: { email: r.email, storedAt: r.contact_at.toISOString() },
       evidence: evidence.map((e) => ({
         contentType: e.content_type,

@@ -141,6 +141,7 @@ export async function createReport(db: Kysely<Database>, input: NewReport, now: 
 // The reporter's view
 
 export interface ReporterView {
+  id: string
   ref: string
   receivedAt: Date
   observedFrom: Date
@@ -149,10 +150,9 @@ export interface ReporterView {
   sourceIps: string[]
   category: string
   ours: boolean
-  verdict: Verdict
-  caseId: string
   caseStatus: CaseRecord['status']
-  finalVerdict: Verdict | null
+  /** the desk's outcome text (shown only once resolved: reporterOutcome) */
+  outcomeText: string | null
 }
 
 /** The report with this ref and status token hash; null for an unknown ref or a wrong token alike. */
@@ -169,10 +169,8 @@ export async function findReportForReporter(db: Kysely<Database>, ref: string, t
       sql<string>`r.target::text`.as('target'),
       'r.category',
       'r.ours',
-      'r.verdict',
-      'r.case_id',
       'c.status',
-      'c.final_verdict',
+      'c.outcome_text',
       sql<string[]>`(select array_agg(host(s.ip) order by s.position) from report_sources s where s.report_id = r.id)`.as('source_ips'),
     ])
     .where('r.ref', '=', ref)
@@ -180,6 +178,7 @@ export async function findReportForReporter(db: Kysely<Database>, ref: string, t
     .executeTakeFirst()
   if (!row) return null
   return {
+    id: row.id,
     ref: row.ref,
     receivedAt: row.received_at,
     observedFrom: row.observed_from,
@@ -188,10 +187,8 @@ export async function findReportForReporter(db: Kysely<Database>, ref: string, t
     sourceIps: row.source_ips ?? [],
     category: row.category,
     ours: row.ours,
-    verdict: row.verdict,
-    caseId: row.case_id,
     caseStatus: row.status,
-    finalVerdict: row.final_verdict,
+    outcomeText: row.outcome_text,
   }
 }
 
@@ -342,7 +339,7 @@ export async function listSessionLinksOfCase(db: Kysely<Database>, caseId: strin
   return rows.map((r) => ({ sessionId: r.session_id, reportRef: r.ref, sourceIp: r.source_ip, inScope: r.in_scope }))
 }
 
-/** The distinct targets of a case's reports (what resolving as out of scope excludes). */
+/** The distinct targets of a case's reports (what the desk may propose to exclude). */
 export async function targetsOfCase(db: Kysely<Database>, caseId: string): Promise<string[]> {
   const rows = await sql<{ target: string }>`
     select distinct target::text as target from reports where case_id = ${caseId}::uuid order by 1`.execute(db)
@@ -353,14 +350,16 @@ export async function targetsOfCase(db: Kysely<Database>, caseId: string): Promi
 // Idempotency-Key records
 
 /**
- * Records are honoured for 24 hours. They hold the first response — status token
- * included — so `purgeExpiredIdempotencyRecords` should run at least daily.
+ * Records are honoured for 24 hours. They hold the first response with the status token
+ * sealed (domain/intake/idempotency.ts), never in plain text; `purgeExpiredIdempotencyRecords`
+ * should still run at least daily.
  */
 export const IDEMPOTENCY_TTL_MS = DAY_MS
 
 export interface StoredResponse {
   ref: string
-  statusToken: string
+  /** the status token, sealed under a key derived from the Idempotency-Key */
+  sealedToken: string
   ours: boolean
   status: string
 }

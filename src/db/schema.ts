@@ -104,6 +104,10 @@ export interface CasesTable {
   resolved_at: Timestamp | null
   created_at: Timestamp
   updated_at: Timestamp
+  /** what reporters are told once resolved (migrations/0006) */
+  outcome_text: ColumnType<string | null, string | null | undefined, string | null>
+  /** the settled case this one was opened after (migrations/0006) */
+  follows_case_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ReportsTable {
@@ -198,6 +202,12 @@ export interface CaseNotesTable {
   created_at: Timestamp
 }
 
+/** Which reports a reporter-visible note is addressed to (migrations/0006). */
+export interface CaseNoteRecipientsTable {
+  note_id: string
+  report_id: string
+}
+
 export interface CaseHistoryTable {
   seq: ColumnType<string, never, never>
   case_id: string
@@ -214,7 +224,13 @@ export interface ExclusionsTable {
   case_id: string | null
   created_by: string
   created_at: Timestamp
+  /** migrations/0006 */
+  source: ExclusionSource
+  expires_at: Timestamp | null
+  override_reason: string | null
 }
+
+export type ExclusionSource = 'desk' | 'api' | 'opt_out' | 'case_resolution'
 
 // --- audit trail and rate limits (migrations/0003_audit_and_limits.sql) ---------------
 
@@ -325,6 +341,7 @@ export interface Database extends NotificationTables {
   report_xarf_documents: ReportXarfDocumentsTable
   report_idempotency: ReportIdempotencyTable
   case_notes: CaseNotesTable
+  case_note_recipients: CaseNoteRecipientsTable
   case_history: CaseHistoryTable
   exclusions: ExclusionsTable
   desk_sessions: DeskSessionsTable

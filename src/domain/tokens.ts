@@ -11,6 +11,7 @@ export const SCOPES = [
   'sessions:write',
   'reports:read',
   'reports:triage',
+  'exclusions:write',
   'privacy:admin',
   'audit:read',
   'webhooks:write',

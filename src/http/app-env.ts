@@ -7,6 +7,7 @@ import type { Context } from 'hono'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import type { TokenInfo } from '../db/token-repository.js'
+import type { ExclusionPolicy } from '../domain/exclusion-rules.js'
 import type { FeedSigner } from '../domain/feed-signing.js'
 import type { RateLimiter } from './rate-limit.js'
 
@@ -73,6 +74,8 @@ export interface AppDeps {
   noticeDays?: number
   /** Days before an effective date that subscribers get a reminder (REMINDER_DAYS, default 3). */
   reminderDays?: number
+  /** How wide an exclusion may be without an override (default /24 IPv4, /48 IPv6). */
+  exclusionPolicy?: ExclusionPolicy
   /** Request and rate-limit counters (Node: prom-client; absent on Workers). */
   metrics?: MetricsRecorder
   /** Called after a successful publish (the Node timer reschedules itself). */

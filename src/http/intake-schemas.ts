@@ -87,19 +87,17 @@ export const ReportDuplicateSchema = z
 export const ReportStatusSchema = z
   .object({
     ref: z.string().max(2048),
-    status: z.enum(['received', 'investigating', 'resolved', 'closed']),
+    status: z.enum(['received', 'under_review', 'resolved', 'closed']),
     statusText: z.string().max(2048),
-    verdict: VerdictSchema,
-    verdictText: z.string().max(2048),
-    verdictFinal: z.boolean(),
-    ours: z.boolean(),
+    outcome: z.string().max(2048).nullable().openapi({ description: 'What our abuse desk wrote when it resolved the case; null until then' }),
+    ours: z.boolean().openapi({ description: 'Whether any source address is one of our scanners (public, as in /v1/lookup)' }),
     receivedAt: z.string().max(2048),
     observedFrom: z.string().max(2048),
     observedTo: z.string().max(2048),
     target: z.string().max(2048),
-    sourceIps: z.array(z.string().max(2048)).max(1000),
+    sourceIps: z.array(z.string().max(2048)).max(100_000),
     category: z.string().max(2048),
-    notes: z.array(z.object({ at: z.string().max(2048), text: z.string().max(4000) })).max(1000),
+    notes: z.array(z.object({ at: z.string().max(2048), text: z.string().max(16000) })).max(100_000),
   })
   .openapi('ReportStatus')
 
@@ -122,6 +120,8 @@ export const CaseSummarySchema = z
     resolvedAt: z.string().max(2048).nullable(),
     createdAt: z.string().max(2048),
     updatedAt: z.string().max(2048),
+    outcomeText: z.string().max(2048).nullable().openapi({ description: 'What reporters read once the case is resolved' }),
+    followsCaseId: z.string().max(2048).nullable().openapi({ description: 'The settled case this one was opened after (new activity after resolution)' }),
   })
   .openapi('CaseSummary')
 
@@ -139,8 +139,9 @@ const NoteSchema = z.object({
   id: z.string().max(2048),
   author: z.string().max(2048),
   visibility: z.enum(['internal', 'reporter']),
-  body: z.string().max(4000),
+  body: z.string().max(16000),
   createdAt: z.string().max(2048),
+  recipients: z.array(z.string().max(2048)).max(100_000).openapi({ description: 'Refs of the reports a reporter note is addressed to' }),
 })
 
 export const CaseDetailSchema = z
@@ -206,8 +207,13 @@ export const AssignInputSchema = z
 
 export const NoteInputSchema = z
   .object({
-    body: z.string().max(4000).openapi({ description: '1–4000 characters' }),
-    visibility: z.enum(['internal', 'reporter']).openapi({ description: 'reporter: shown to every reporter of the case' }),
+    body: z.string().max(16000).openapi({ description: '1–4000 characters' }),
+    visibility: z.enum(['internal', 'reporter']).openapi({ description: 'reporter: shown to the reporters of the reports in reportRefs' }),
+    reportRefs: z
+      .array(z.string().max(32))
+      .max(200)
+      .optional()
+      .openapi({ description: 'Required for a reporter note: the reports (of this case) whose reporters may read it. Reports joining later do not.' }),
   })
   .strict()
   .openapi('NoteInput')
@@ -215,8 +221,10 @@ export const NoteInputSchema = z
 export const TransitionInputSchema = z
   .object({
     to: CaseStatusSchema,
-    verdict: VerdictSchema.optional().openapi({ description: 'Required when resolving' }),
-    reason: z.string().max(1000).optional(),
+    verdict: VerdictSchema.optional().openapi({ description: 'Required when resolving; desk only, never shown to reporters' }),
+    reason: z.string().max(1000).optional().openapi({ description: 'Desk only' }),
+    outcome: z.string().max(8000).optional().openapi({ description: 'When resolving: the text reporters read (1–2000 characters); or give outcomeTemplate' }),
+    outcomeTemplate: z.string().max(64).optional().openapi({ description: 'When resolving without outcome: the id of a template from GET /v1/admin/outcome-templates' }),
   })
   .strict()
   .openapi('TransitionInput')
@@ -230,11 +238,37 @@ export const ExclusionSchema = z
     id: z.string().max(2048),
     target: z.string().max(2048),
     reason: z.string().max(2048),
+    source: z.enum(['desk', 'api', 'opt_out', 'case_resolution']).openapi({ description: 'How it was made; case_resolution: by resolving a case, before exclusions became an explicit action' }),
     caseId: z.string().max(2048).nullable(),
     createdBy: z.string().max(2048),
     createdAt: z.string().max(2048),
+    expiresAt: z.string().max(2048).nullable(),
+    active: z.boolean().openapi({ description: 'False once expiresAt has passed: the check no longer matches it' }),
+    overrideReason: z.string().max(2048).nullable().openapi({ description: 'Why a block wider than the maximum was allowed' }),
+    widerThanMaximum: z.boolean(),
   })
   .openapi('Exclusion')
+
+export const ExclusionInputSchema = z
+  .object({
+    prefix: z.string().max(100).openapi({ description: 'Address or CIDR block; at most /24 (IPv4) or /48 (IPv6) unless overridden', example: '203.0.113.7' }),
+    reason: z.string().max(500).openapi({ description: 'Why: 1–500 characters, one line, no e-mail addresses (audited)' }),
+    expiresAt: z.string().max(40).nullable().optional().openapi({ description: 'When it stops applying (ISO 8601, future); absent: until removed' }),
+    caseId: z.string().max(64).nullable().optional().openapi({ description: 'The case it comes from: the prefix must lie inside a target reported there' }),
+    override: z
+      .object({ reason: z.string().max(500) })
+      .strict()
+      .nullable()
+      .optional()
+      .openapi({ description: 'Required for a block wider than the maximum; the reason is audited' }),
+  })
+  .strict()
+  .openapi('ExclusionInput')
+
+export const ExclusionRemoveSchema = z
+  .object({ reason: z.string().max(500).optional().openapi({ description: 'Why (audited)' }) })
+  .strict()
+  .openapi('ExclusionRemove')
 
 export const ExclusionCheckSchema = z
   .object({

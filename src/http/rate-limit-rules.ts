@@ -1,8 +1,10 @@
 /**
  * @module http/rate-limit-rules
  * Which endpoints are limited and by what: report submissions per client, and status
- * look-ups per client, per status token and per report reference (the last two stop
- * anyone guessing a token for a known reference). Feed GETs are never limited.
+ * look-ups per client, per status token and per client and report reference (the last
+ * two stop anyone guessing a token for a known reference). The reference is counted per
+ * client: counted alone, a stranger guessing wrong tokens for a reference would lock its
+ * owner out. Feed GETs are never limited.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import { clientKey } from '../domain/rate-limit.js'
@@ -35,7 +37,10 @@ export function applyRateLimits(app: OpenAPIHono<AppEnv>, deps: AppDeps, now: ()
     },
     {
       policy: { name: 'status-ref-min', limit: limits.statusPerMinute, windowSeconds: 60 },
-      key: (c: Parameters<AppDeps['getClientIp']>[0]) => c.req.param('ref')?.slice(0, 64) ?? null,
+      key: (c: Parameters<AppDeps['getClientIp']>[0]) => {
+        const ref = c.req.param('ref')?.slice(0, 64)
+        return ref ? `${client(c)}:${ref}` : null
+      },
     },
   ]
   app.on('GET', '/v1/reports/:ref', rateLimit(limiter, statusRules, now, log, refused))

@@ -10,7 +10,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { parseConfig, retentionPolicy, type Config } from '../config.js'
+import { exclusionPolicy, parseConfig, retentionPolicy, type Config } from '../config.js'
 import { addRanges } from '../db/add-ranges.js'
 import { runOutbox, type OutboxKind, type OutboxSender } from '../db/outbox.js'
 import { publishCatalogue } from '../db/publish-catalogue.js'
@@ -151,6 +151,7 @@ async function main(): Promise<void> {
       reportsPerDay: config.RATE_LIMIT_REPORTS_PER_DAY,
       statusPerMinute: config.RATE_LIMIT_STATUS_PER_MINUTE,
     },
+    exclusionPolicy: exclusionPolicy(config),
     logger: log,
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL.replace(/\/$/, '') } : {}),

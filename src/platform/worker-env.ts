@@ -4,9 +4,10 @@
  * unkey's `zEnv`): a missing Hyperdrive binding or a bad variable answers a 500
  * problem that names it, instead of failing somewhere deep inside a query.
  */
+import type { ExclusionPolicy } from '../domain/exclusion-rules.js'
 import type { RetentionPolicy } from '../domain/privacy/retention.js'
 import type { Hyperdrive } from '@cloudflare/workers-types/index'
-import { mailIntakeSettings, retentionPolicy, parseConfig } from '../config.js'
+import { exclusionPolicy, mailIntakeSettings, retentionPolicy, parseConfig } from '../config.js'
 import type { SendEmailBinding } from './mail-sender.js'
 import { problem, problemResponse } from '../http/problem.js'
 
@@ -29,6 +30,9 @@ export interface Env {
   RATE_LIMIT_REPORTS_PER_MINUTE?: string
   RATE_LIMIT_REPORTS_PER_DAY?: string
   RATE_LIMIT_STATUS_PER_MINUTE?: string
+  /** The widest exclusion without an override (default 24 and 48). */
+  EXCLUSION_MAX_PREFIX_V4?: string
+  EXCLUSION_MAX_PREFIX_V6?: string
   /** [[send_email]] binding: sends the outbox's mail (acknowledgements, desk replies). */
   SEND_EMAIL?: SendEmailBinding
   /** From address of our mail, and the mail intake limits (see README, configuration). */
@@ -52,6 +56,7 @@ export interface WorkerSettings {
   noticeDays: number
   reminderDays: number
   webhookDisableAfterDays: number
+  exclusionPolicy: ExclusionPolicy
   mail: {
     from: string | undefined
     ownAddresses: string[]
@@ -81,6 +86,8 @@ const VARS = [
   'NOTICE_DAYS',
   'REMINDER_DAYS',
   'WEBHOOK_DISABLE_AFTER_DAYS',
+  'EXCLUSION_MAX_PREFIX_V4',
+  'EXCLUSION_MAX_PREFIX_V6',
   'MAIL_FROM',
   'SMTP_RECIPIENTS',
   'MAIL_MAX_BYTES',
@@ -148,6 +155,7 @@ export function checkEnv(env: unknown): EnvCheck {
       noticeDays: config.NOTICE_DAYS,
       reminderDays: config.REMINDER_DAYS,
       webhookDisableAfterDays: config.WEBHOOK_DISABLE_AFTER_DAYS,
+      exclusionPolicy: exclusionPolicy(config),
       mail: { from: config.MAIL_FROM, ...mailIntakeSettings(config) },
     },
   }

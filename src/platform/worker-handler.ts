@@ -93,6 +93,7 @@ export function createWorkerHandler(deps: WorkerDeps) {
       md5Hex: async (bytes) => bytesToHex(new Uint8Array(await crypto.subtle.digest('MD5', bytes as Uint8Array<ArrayBuffer>))),
       // counters in Postgres through the per-request client (no Redis on Workers)
       rateLimits: settings.rateLimits,
+      exclusionPolicy: settings.exclusionPolicy,
       onPublished: (serial) => edge.notePublished(serial),
       noticeDays: settings.noticeDays,
       reminderDays: settings.reminderDays,

@@ -331,7 +331,10 @@ describe.skipIf(!hasChromium || postgresPass)('web pages in Chromium', () => {
     await page.getByRole('button', { name: 'Show status' }).click()
     await expect.poll(() => page.locator('#status-ref').textContent()).toBe(ref)
     expect(await page.locator('#status-text').textContent()).toContain('We have received your report')
-    expect(await page.locator('#verdict-text').textContent()).toContain('authorized scan')
+    // a neutral status only: nothing of what the automatic check found
+    expect(await page.locator('li[aria-current="step"]').textContent()).toBe('Received')
+    expect(await page.locator('#outcome-text').count()).toBe(0)
+    expect(await page.content()).not.toMatch(/authori[sz]ed/i)
     expect(page.url()).not.toContain(token)
     await page.close()
   })
@@ -382,6 +385,8 @@ describe.skipIf(!hasChromium || postgresPass)('web pages in Chromium', () => {
     for (const r of reports) expect(await page.locator(`[data-report="${r.ref}"]`).count()).toBe(1)
 
     await page.getByLabel('Reporters too').check()
+    // addressed to the second report only
+    await page.getByRole('checkbox', { name: reports[1]!.ref }).check()
     await page.getByLabel('Note', { exact: true }).fill('Thanks for the report: this was an authorized scan and it has finished.')
     await page.getByRole('button', { name: 'Add note' }).click()
     await expect.poll(() => page.locator('#flash').textContent()).toContain('Note added.')
@@ -389,7 +394,9 @@ describe.skipIf(!hasChromium || postgresPass)('web pages in Chromium', () => {
     await expect.poll(() => page.locator('#case-status').textContent()).toBe('investigating')
     await page.getByRole('button', { name: 'Wait for the customer' }).click()
     await expect.poll(() => page.locator('#case-status').textContent()).toBe('awaiting customer')
+    expect(await page.getByLabel('Final verdict').inputValue()).toBe('')
     await page.getByLabel('Final verdict').selectOption('authorized_scan')
+    await page.getByLabel('What reporters will read').selectOption('reviewed')
     await page.getByLabel('Reason (optional, desk only)').fill('customer confirmed the scan window')
     await page.getByRole('button', { name: 'Resolve case' }).click()
     await expect.poll(() => page.locator('#case-status').textContent()).toBe('resolved')
@@ -405,7 +412,11 @@ describe.skipIf(!hasChromium || postgresPass)('web pages in Chromium', () => {
     await sp.getByRole('button', { name: 'Show status' }).click()
     await expect.poll(() => sp.locator('#status-text').textContent()).toContain('finished with your report')
     expect(await sp.locator('#notes').textContent()).toContain('this was an authorized scan')
+    expect(await sp.locator('#outcome-text').textContent()).toContain('Our abuse desk has reviewed your report')
     expect(await sp.content()).not.toContain('cust-umbrella-77')
+    // the first reporter of the case does not read the note written for the second
+    const first = await (await fetch(`${base}/v1/reports/${reports[0]!.ref}`, { headers: { authorization: `Bearer ${reports[0]!.token}` } })).json()
+    expect(first.notes).toEqual([])
     await shot(sp, 'status')
     await pub.close()
 

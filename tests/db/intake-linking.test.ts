@@ -91,7 +91,8 @@ describe('linking in the database agrees with the domain rules', () => {
       }),
       { numRuns: 40 },
     )
-  })
+    // 40 database resets: about 15 s alone, twice that on the shared CI machine under a full run
+  }, 90_000)
 })
 
 describe('the periodic re-link sweep', () => {
@@ -132,6 +133,53 @@ describe('the periodic re-link sweep', () => {
   })
 })
 
+describe('settled cases', () => {
+  it('a later report opens a new linked case; neither new sessions nor the sweep touch the settled one', async () => {
+    const at = (h: number) => new Date(now.getTime() + h * HOUR)
+    const first = await report({ sourceIps: ['192.0.2.1'], from: at(-5), to: at(-4), target: '100.100.1.9' })
+    const settledId = first.case.id
+    await t.db
+      .updateTable('cases')
+      .set({ status: 'resolved', final_verdict: 'our_ip_no_session', resolved_at: now, outcome_text: 'Dealt with.' })
+      .where('id', '=', settledId)
+      .execute()
+    const caseRow = (id: string) =>
+      t.db.selectFrom('cases').select(['status', 'final_verdict', 'suggested_verdict', 'report_count', 'outcome_text', 'follows_case_id', 'resolved_at']).where('id', '=', id).executeTakeFirstOrThrow()
+    const before = await caseRow(settledId)
+
+    const later = await report({ sourceIps: ['192.0.2.1'], from: at(-5), to: at(-4), target: '100.100.1.10' })
+    expect(later.case.id).not.toBe(settledId)
+    expect(await caseRow(later.case.id)).toMatchObject({ status: 'open', final_verdict: null, follows_case_id: settledId, report_count: 1 })
+    // a session that explains both reports arrives, then the sweep runs
+    await saveSessions(
+      t.db,
+      [{ externalId: 'late-1', customerRef: 'c', scannerIps: ['192.0.2.1'], startedAt: at(-10), endedAt: at(-1), authorizedTargets: ['100.100.1.0/24'], scanType: null }],
+      now,
+      { actor: 'test' },
+    )
+    await relinkOpenReports(t.db, now)
+    expect(await caseRow(settledId)).toEqual(before)
+    const verdict = async (id: string) => (await t.db.selectFrom('reports').select('verdict').where('id', '=', id).executeTakeFirstOrThrow()).verdict
+    expect(await verdict(first.id)).toBe('our_ip_no_session')
+    expect(await verdict(later.id)).toBe('authorized_scan')
+    const actions = (await t.db.selectFrom('case_history').select('action').where('case_id', '=', settledId).orderBy('seq').execute()).map((r) => r.action)
+    expect(actions).toEqual(['created', 'report_added', 'verdict_suggested', 'new_activity_after_settled'])
+    // two settled cases later, a report follows the newest
+    // (every write here shares one clock reading; a real later case is created later)
+    await t.db.updateTable('cases').set({ status: 'dismissed', created_at: at(1) }).where('id', '=', later.case.id).execute()
+    const third = await report({ sourceIps: ['192.0.2.1'], from: at(-5), to: at(-4), target: '100.100.1.11' })
+    expect((await caseRow(third.case.id)).follows_case_id).toBe(later.case.id)
+  })
+
+  it('concurrent reports for one grouping key land in one unsettled case', async () => {
+    const at = (h: number) => new Date(now.getTime() + h * HOUR)
+    const made = await Promise.all([1, 2, 3, 4].map((i) => report({ sourceIps: ['192.0.2.2'], from: at(-5), to: at(-4), target: `100.100.2.${i}` })))
+    expect(new Set(made.map((m) => m.case.id)).size).toBe(1)
+    const row = await t.db.selectFrom('cases').select('report_count').where('id', '=', made[0]!.case.id).executeTakeFirstOrThrow()
+    expect(row.report_count).toBe(4)
+  })
+})
+
 describe('ours', () => {
   it('counts announced, active, retiring and recently retired ranges; not those retired 90+ days ago', async () => {
     await t.db.insertInto('scanner_ranges').values([
@@ -150,9 +198,9 @@ describe('Idempotency-Key records', () => {
     const made = await report({ sourceIps: ['192.0.2.1'], from: new Date(now.getTime() - HOUR), to: now, target: '100.100.1.1' })
     await t.db.transaction().execute(async (trx) => {
       expect(await claimIdempotencyKey(trx, 'k', 'body-a', now)).toEqual({ kind: 'new' })
-      await completeIdempotencyKey(trx, 'k', made.id, { ref: made.ref, statusToken: 'rs_x', ours: true, status: 'received' })
+      await completeIdempotencyKey(trx, 'k', made.id, { ref: made.ref, sealedToken: 'sealed-x', ours: true, status: 'received' })
     })
-    expect(await claimIdempotencyKey(t.db, 'k', 'body-a', new Date(now.getTime() + HOUR))).toMatchObject({ kind: 'replay', response: { statusToken: 'rs_x' } })
+    expect(await claimIdempotencyKey(t.db, 'k', 'body-a', new Date(now.getTime() + HOUR))).toMatchObject({ kind: 'replay', response: { sealedToken: 'sealed-x' } })
     expect(await claimIdempotencyKey(t.db, 'k', 'body-b', new Date(now.getTime() + HOUR))).toEqual({ kind: 'conflict' })
     expect(await purgeExpiredIdempotencyRecords(t.db, new Date(now.getTime() + 23 * HOUR))).toBe(0)
     expect(await purgeExpiredIdempotencyRecords(t.db, new Date(now.getTime() + 24 * HOUR))).toBe(1)

@@ -80,11 +80,11 @@ describe('mail intake', () => {
     expect(await count('outbox')).toBe(1)
   })
 
-  it('mails a reporter note to each reporter who wrote by e-mail, threaded under their message', async () => {
+  it('mails a reporter note to each e-mail reporter it is addressed to, threaded under their message', async () => {
     const r = await ingestMail(t.db, readCorpus('tcpdump.eml'), opts())
     const report = await t.db.selectFrom('reports').select(['case_id']).where('ref', '=', r.refs[0]!).executeTakeFirstOrThrow()
     await t.db.deleteFrom('outbox').execute()
-    await addCaseNote(t.db, report.case_id, { body: 'We stopped the scan and are talking to our customer.', visibility: 'reporter' }, { name: 'desk', audit: 'test' }, CORPUS_NOW)
+    await addCaseNote(t.db, report.case_id, { body: 'We stopped the scan and are talking to our customer.', visibility: 'reporter', reportRefs: [r.refs[0]!] }, { name: 'desk', audit: 'test' }, CORPUS_NOW)
     await addCaseNote(t.db, report.case_id, { body: 'internal only', visibility: 'internal' }, { name: 'desk', audit: 'test' }, CORPUS_NOW)
     const rows = await t.db.selectFrom('outbox').select(['payload', 'personal_email', 'destination']).execute()
     expect(rows).toHaveLength(1)

@@ -30,18 +30,22 @@ describe('verdicts', () => {
     ]
     for (const [over, verdict] of cases) {
       const r = await h.reportOk(reportBody(now(), over))
+      const k = await h.caseOf(r.ref)
+      expect(k.reports.find((x: { ref: string }) => x.ref === r.ref).verdict, JSON.stringify(over)).toBe(verdict)
+      // the reporter never sees it: a neutral status only
       const status = await (await h.status(r.ref, r.statusToken)).json()
-      expect(status.verdict, JSON.stringify(over)).toBe(verdict)
-      expect(status.verdictFinal).toBe(false)
+      expect(status).toMatchObject({ status: 'received', outcome: null })
+      expect(status).not.toHaveProperty('verdict')
     }
   })
 
   it('a retired range stops being ours after 90 days, and IPv6 sessions link too', async () => {
     await h.putSession('sess-v6-1', sessionBody(now(), { scannerIps: ['2001:db8::44'], authorizedTargets: ['2001:db8:ffff::/48'] }))
     const v6 = await h.reportOk(reportBody(now(), { sourceIps: ['2001:db8::44'], target: '2001:db8:ffff:1::9' }))
-    expect((await (await h.status(v6.ref, v6.statusToken)).json()).verdict).toBe('authorized_scan')
+    expect((await h.caseOf(v6.ref)).reports[0].verdict).toBe('authorized_scan')
     const gone = await h.reportOk(reportBody(now(), { sourceIps: ['100.64.0.5'] }))
-    expect((await (await h.status(gone.ref, gone.statusToken)).json()).verdict).toBe('not_our_ip')
+    expect((await h.caseOf(gone.ref)).reports[0].verdict).toBe('not_our_ip')
+    expect((await (await h.status(gone.ref, gone.statusToken)).json()).ours).toBe(false)
   })
 
   it('the desk sees the linked sessions with customerRef and which address matched', async () => {
@@ -126,18 +130,19 @@ describe('state machine over HTTP', () => {
       expect(res.status).toBe(200)
       expect((await res.json()).case.status).toBe(to)
     }
-    const res = await transition(k.id, { to: 'resolved', verdict: 'our_ip_no_session', reason: 'operator test run' })
+    const res = await transition(k.id, { to: 'resolved', verdict: 'our_ip_no_session', reason: 'operator test run', outcome: 'We found the cause and dealt with it.' })
     expect(res.status).toBe(200)
     const body = await res.json()
-    expect(body.case).toMatchObject({ status: 'resolved', finalVerdict: 'our_ip_no_session', verdict: 'our_ip_no_session', resolvedAt: now().toISOString() })
-    expect(body.exclusionsAdded).toEqual([])
+    expect(body.case).toMatchObject({ status: 'resolved', finalVerdict: 'our_ip_no_session', verdict: 'our_ip_no_session', resolvedAt: now().toISOString(), outcomeText: 'We found the cause and dealt with it.' })
+    expect(body).not.toHaveProperty('exclusionsAdded')
     const detail = await (await h.admin('GET', `/v1/admin/cases/${k.id}`)).json()
     const moves = detail.history.filter((e: { action: string }) => e.action === 'status_changed')
     expect(moves.map((e: { detail: { from: string; to: string } }) => `${e.detail.from}>${e.detail.to}`)).toEqual(['open>investigating', 'investigating>awaiting_customer', 'awaiting_customer>resolved'])
     expect(moves[2].detail).toMatchObject({ verdict: 'our_ip_no_session', reason: 'operator test run' })
     expect(moves.every((e: { actor: string }) => e.actor === 'test reports:read,reports:triage')).toBe(true)
     const status = await (await h.status(k.ref, k.token)).json()
-    expect(status).toMatchObject({ status: 'resolved', verdict: 'our_ip_no_session', verdictFinal: true })
+    expect(status).toMatchObject({ status: 'resolved', outcome: 'We found the cause and dealt with it.' })
+    expect(JSON.stringify(status)).not.toContain('our_ip_no_session')
     const audit = await t.db.selectFrom('audit_events').select('action').where('object_type', '=', 'case').execute()
     expect(audit.map((a) => a.action)).toEqual(['case.transition', 'case.transition', 'case.transition'])
   })
@@ -146,10 +151,10 @@ describe('state machine over HTTP', () => {
     const k = await freshCase()
     const invalid: [string[], Record<string, unknown>][] = [
       [[], { to: 'awaiting_customer' }],
-      [[], { to: 'resolved', verdict: 'authorized_scan' }],
+      [[], { to: 'resolved', verdict: 'authorized_scan', outcomeTemplate: 'reviewed' }],
       [[], { to: 'open' }],
       [['investigating'], { to: 'investigating' }],
-      [['investigating'], { to: 'resolved', verdict: 'authorized_scan' }],
+      [['investigating'], { to: 'resolved', verdict: 'authorized_scan', outcomeTemplate: 'reviewed' }],
       [['investigating'], { to: 'open' }],
       [['investigating', 'awaiting_customer'], { to: 'investigating' }],
       [['investigating', 'awaiting_customer'], { to: 'open' }],
@@ -167,9 +172,9 @@ describe('state machine over HTTP', () => {
     }
     // resolved: only dismissed; dismissed: nothing
     for (const to of ['investigating', 'awaiting_customer']) await transition(k.id, { to })
-    await transition(k.id, { to: 'resolved', verdict: 'authorized_scan' })
+    await transition(k.id, { to: 'resolved', verdict: 'authorized_scan', outcomeTemplate: 'reviewed' })
     for (const to of ['open', 'investigating', 'awaiting_customer', 'resolved']) {
-      expect((await transition(k.id, { to, ...(to === 'resolved' ? { verdict: 'authorized_scan' } : {}) })).status, `resolved>${to}`).toBe(409)
+      expect((await transition(k.id, { to, ...(to === 'resolved' ? { verdict: 'authorized_scan', outcomeTemplate: 'reviewed' } : {}) })).status, `resolved>${to}`).toBe(409)
     }
     expect((await transition(k.id, { to: 'dismissed' })).status).toBe(200)
     for (const to of ['open', 'investigating', 'awaiting_customer', 'dismissed']) {
@@ -195,57 +200,68 @@ describe('state machine over HTTP', () => {
     const res = await transition(k.id, { to: 'resolved' })
     expect(res.status).toBe(400)
     expect((await res.json()).errors[0].field).toBe('verdict')
+    // and the words its reporters will read
+    const noOutcome = await transition(k.id, { to: 'resolved', verdict: 'authorized_scan' })
+    expect(noOutcome.status).toBe(400)
+    expect((await noOutcome.json()).errors[0].field).toBe('outcome')
+    const unknownTemplate = await transition(k.id, { to: 'resolved', verdict: 'authorized_scan', outcomeTemplate: 'authorized' })
+    expect((await unknownTemplate.json()).errors[0].field).toBe('outcomeTemplate')
+    expect((await transition(k.id, { to: 'dismissed', outcome: 'x' })).status).toBe(400)
     const k2 = await freshCase()
     expect((await transition(k2.id, { to: 'investigating', verdict: 'authorized_scan' })).status).toBe(400)
     expect((await transition(k2.id, { to: 'closed' })).status).toBe(400)
   })
 
-  it('a resolved case reopens when a new report joins; a dismissed one stays dismissed', async () => {
+  it('a new report about a settled case opens a new linked case; the settled case and its reporters keep their outcome', async () => {
     const k = await freshCase({ sourceIps: ['192.0.2.90'], target: '100.100.90.1' })
     for (const to of ['investigating', 'awaiting_customer']) await transition(k.id, { to })
-    await transition(k.id, { to: 'resolved', verdict: 'authorized_scan' })
+    await transition(k.id, { to: 'resolved', verdict: 'authorized_scan', outcome: 'Dealt with; thank you.' })
     const late = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.90'], target: '100.100.90.2' }))
     expect(late.status).toBe('received')
-    const detail = await (await h.admin('GET', `/v1/admin/cases/${k.id}`)).json()
-    expect(detail.case).toMatchObject({ status: 'open', finalVerdict: null, resolvedAt: null, reportCount: 2 })
-    const reopened = detail.history.find((e: { action: string }) => e.action === 'reopened')
-    expect(reopened).toMatchObject({ actor: 'system', detail: { from: 'resolved', to: 'open', previousVerdict: 'authorized_scan' } })
-    expect((await (await h.status(k.ref, k.token)).json()).status).toBe('received')
+    const old = await (await h.admin('GET', `/v1/admin/cases/${k.id}`)).json()
+    expect(old.case).toMatchObject({ status: 'resolved', finalVerdict: 'authorized_scan', reportCount: 1, outcomeText: 'Dealt with; thank you.' })
+    expect(old.history.map((e: { action: string }) => e.action)).not.toContain('reopened')
+    expect(old.history.find((e: { action: string }) => e.action === 'new_activity_after_settled')).toBeTruthy()
+    const fresh = await h.caseOf(late.ref)
+    expect(fresh.case.id).not.toBe(k.id)
+    expect(fresh.case).toMatchObject({ status: 'open', finalVerdict: null, followsCaseId: k.id, reportCount: 1, outcomeText: null })
+    // the earlier reporter still reads the outcome; the new one only a neutral status
+    expect(await (await h.status(k.ref, k.token)).json()).toMatchObject({ status: 'resolved', outcome: 'Dealt with; thank you.' })
+    expect(await (await h.status(late.ref, late.statusToken)).json()).toMatchObject({ status: 'received', outcome: null })
+    // a third report joins the new, unsettled case
+    const third = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.90'], target: '100.100.90.3' }))
+    expect((await h.caseOf(third.ref)).case.id).toBe(fresh.case.id)
+    const list = await (await h.admin('GET', '/v1/admin/cases?status=open')).json()
+    expect(list.cases.find((c: { id: string }) => c.id === fresh.case.id).followsCaseId).toBe(k.id)
 
+    // the same for a dismissed case: it stays dismissed, its reporters keep "closed"
     const d = await freshCase({ sourceIps: ['192.0.2.91'], target: '100.100.91.1' })
     await transition(d.id, { to: 'dismissed' })
     const more = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.91'], target: '100.100.91.2' }))
-    expect(more.status).toBe('closed')
+    expect(more.status).toBe('received')
     const dd = await (await h.admin('GET', `/v1/admin/cases/${d.id}`)).json()
-    expect(dd.case).toMatchObject({ status: 'dismissed', reportCount: 2 })
+    expect(dd.case).toMatchObject({ status: 'dismissed', reportCount: 1 })
+    expect((await h.caseOf(more.ref)).case.followsCaseId).toBe(d.id)
+    expect((await (await h.status(d.ref, d.token)).json()).status).toBe('closed')
   })
 
-  it('resolving as out_of_scope_scan excludes the targets; the platform can check them', async () => {
+  it('resolving as out_of_scope_scan excludes nothing: scanning changes only through an explicit exclusion', async () => {
     await h.putSession('sess-oos-1', sessionBody(now(), { scannerIps: ['192.0.2.95'], authorizedTargets: ['100.100.1.0/24'] }))
     const a = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.95'], target: '100.100.95.7' }))
-    await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.95'], target: '100.100.95.128/25' }))
+    const wide = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.95'], target: '0.0.0.0/0' }))
     const k = await h.caseOf(a.ref)
     expect(k.case.suggestedVerdict).toBe('out_of_scope_scan')
     for (const to of ['investigating', 'awaiting_customer']) await transition(k.case.id, { to })
-    const res = await transition(k.case.id, { to: 'resolved', verdict: 'out_of_scope_scan' })
-    expect((await res.json()).exclusionsAdded).toEqual(['100.100.95.128/25', '100.100.95.7/32'])
+    const res = await transition(k.case.id, { to: 'resolved', verdict: 'out_of_scope_scan', outcomeTemplate: 'action_taken' })
+    expect(res.status).toBe(200)
+    const wk = await h.caseOf(wide.ref)
+    for (const to of ['investigating', 'awaiting_customer']) await transition(wk.case.id, { to })
+    expect((await transition(wk.case.id, { to: 'resolved', verdict: 'out_of_scope_scan', outcomeTemplate: 'action_taken' })).status).toBe(200)
+    expect(await t.db.selectFrom('exclusions').selectAll().execute()).toEqual([])
+    const check = (target: string) => h.request(`/v1/exclusions/check?target=${encodeURIComponent(target)}`, { headers: { authorization: `Bearer ${h.sessions}` } })
+    for (const target of ['100.100.95.7', '8.8.8.8', '0.0.0.0/0']) expect(await (await check(target)).json()).toMatchObject({ excluded: false })
     const status = await (await h.status(a.ref, a.statusToken)).json()
-    expect(status.verdictText).toBe('Our scanner was not authorized for that target; scanning of it has been stopped.')
-
-    const list = await (await h.admin('GET', '/v1/admin/exclusions', undefined, h.reader)).json()
-    expect(list.exclusions.map((e: { target: string }) => e.target).sort()).toEqual(['100.100.95.128/25', '100.100.95.7/32'])
-    expect(list.exclusions[0]).toMatchObject({ reason: 'out_of_scope_scan', caseId: k.case.id })
-
-    const check = (target: string, token = h.sessions) => h.request(`/v1/exclusions/check?target=${encodeURIComponent(target)}`, { headers: { authorization: `Bearer ${token}` } })
-    expect(await (await check('100.100.95.7')).json()).toMatchObject({ target: '100.100.95.7/32', excluded: true, fullyExcluded: true })
-    expect(await (await check('100.100.95.200')).json()).toMatchObject({ excluded: true, fullyExcluded: true })
-    expect(await (await check('100.100.95.0/24')).json()).toMatchObject({ excluded: true, fullyExcluded: false, exclusions: [{ target: '100.100.95.7/32' }, { target: '100.100.95.128/25' }] })
-    expect(await (await check('100.100.96.1')).json()).toMatchObject({ excluded: false, exclusions: [] })
-    expect((await check('100.100.95.7/24')).status).toBe(400)
-    expect((await check('')).status).toBe(400)
-    expect((await check('100.100.95.7', h.desk)).status).toBe(403)
-    expect((await h.request('/v1/exclusions/check?target=100.100.95.7')).status).toBe(401)
-    expect((await h.admin('GET', '/v1/admin/exclusions', undefined, h.sessions)).status).toBe(403)
+    expect(status.outcome).toBe('Our abuse desk has reviewed your report and taken action. Thank you for telling us.')
   })
 })
 
@@ -322,7 +338,7 @@ describe('assign and notes', () => {
     expect((await h.admin('POST', `/v1/admin/cases/${id}/assign`, { assignee: '' })).status).toBe(400)
   })
 
-  it('internal notes stay internal; reporter notes reach every reporter of the case', async () => {
+  it('internal notes stay internal; reporter notes reach the reports they are addressed to', async () => {
     await h.putSession('sess-n-1', sessionBody(now(), { customerRef: 'cust-initech-3', scannerIps: ['192.0.2.110'] }))
     const a = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.110'], contactEmail: 'alice@reporter-a.example' }))
     const b = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.110'], contactEmail: 'bob@reporter-b.example', target: '100.100.1.6' }))
@@ -331,9 +347,9 @@ describe('assign and notes', () => {
 
     const internal = await note(id, 'Customer cust-initech-3 confirmed the change window; called Jane at 555-0100', 'internal')
     expect(internal.status).toBe(201)
-    const pub = await note(id, 'We confirmed the scan was authorized by the address owner.', 'reporter')
+    const pub = await h.admin('POST', `/v1/admin/cases/${id}/notes`, { body: 'We confirmed the scan was authorized by the address owner.', visibility: 'reporter', reportRefs: [a.ref, b.ref] })
     expect(pub.status).toBe(201)
-    expect((await pub.json()).note).toMatchObject({ visibility: 'reporter', author: 'test reports:read,reports:triage' })
+    expect((await pub.json()).note).toMatchObject({ visibility: 'reporter', author: 'test reports:read,reports:triage', recipients: [a.ref, b.ref].sort() })
 
     for (const r of [a, b]) {
       const s = await (await h.status(r.ref, r.statusToken)).json()
@@ -346,12 +362,42 @@ describe('assign and notes', () => {
     expect(JSON.stringify(d.history)).not.toContain('Jane')
   })
 
+  it('a reporter note reaches only the reports it is addressed to; a report joining later never reads it', async () => {
+    const a = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.111'], contactEmail: 'first@reporter-a.example' }))
+    const b = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.111'], target: '100.100.1.6' }))
+    const id = (await h.caseOf(a.ref)).case.id
+    expect((await h.admin('POST', `/v1/admin/cases/${id}/notes`, { body: 'For the first reporter: thanks for the firewall log.', visibility: 'reporter', reportRefs: [a.ref] })).status).toBe(201)
+    expect((await h.admin('POST', `/v1/admin/cases/${id}/notes`, { body: 'For both: we are on it.', visibility: 'reporter', reportRefs: [a.ref, b.ref] })).status).toBe(201)
+    // a second reporter, then a third who joins the same case later
+    const later = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.111'], target: '100.100.1.7' }))
+    expect((await h.caseOf(later.ref)).case.id).toBe(id)
+    const notesOf = async (r: { ref: string; statusToken: string }) => ((await (await h.status(r.ref, r.statusToken)).json()).notes as { text: string }[]).map((n) => n.text)
+    expect(await notesOf(a)).toEqual(['For the first reporter: thanks for the firewall log.', 'For both: we are on it.'])
+    expect(await notesOf(b)).toEqual(['For both: we are on it.'])
+    expect(await notesOf(later)).toEqual([])
+    // a reporter note must name its reports, and only reports of this case
+    const other = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.112'], target: '100.100.77.1' }))
+    for (const body of [
+      { body: 'no recipients', visibility: 'reporter' },
+      { body: 'empty recipients', visibility: 'reporter', reportRefs: [] },
+      { body: 'another case', visibility: 'reporter', reportRefs: [other.ref] },
+      { body: 'internal with recipients', visibility: 'internal', reportRefs: [a.ref] },
+    ]) {
+      const res = await h.admin('POST', `/v1/admin/cases/${id}/notes`, body)
+      expect(res.status, body.body).toBe(400)
+      expect((await res.json()).errors[0].field).toBe('reportRefs')
+    }
+    expect(await notesOf(other)).toEqual([])
+    const d = await (await h.admin('GET', `/v1/admin/cases/${id}`)).json()
+    expect(d.notes.map((n: { recipients: string[] }) => n.recipients)).toEqual([[a.ref], [a.ref, b.ref].sort()])
+  })
+
   it('refuses reporter-visible notes that name a customer, a session or an e-mail address', async () => {
     await h.putSession('sess-named-9', sessionBody(now(), { customerRef: 'cust-umbrella-5', scannerIps: ['192.0.2.120'] }))
     const r = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.120'] }))
     const id = (await h.caseOf(r.ref)).case.id
     for (const body of ['Scan by CUST-UMBRELLA-5 confirmed', 'see sess-named-9', 'write to jane@example.org']) {
-      const res = await note(id, body, 'reporter')
+      const res = await h.admin('POST', `/v1/admin/cases/${id}/notes`, { body, visibility: 'reporter', reportRefs: [r.ref] })
       expect(res.status, body).toBe(400)
       expect((await res.json()).errors[0].field).toBe('body')
     }

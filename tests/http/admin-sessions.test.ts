@@ -128,24 +128,31 @@ describe('POST /v1/admin/sessions:batch', () => {
   })
 })
 
+/** The report's verdict as the desk sees it; the reporter's status never carries one. */
+async function verdictOf(r: { ref: string; statusToken: string }): Promise<string> {
+  const status = await (await h.status(r.ref, r.statusToken)).json()
+  expect(status).not.toHaveProperty('verdict')
+  return (await h.caseOf(r.ref)).reports.find((x: { ref: string }) => x.ref === r.ref).verdict
+}
+
 describe('late-arriving sessions', () => {
   it('re-link open reports: our_ip_no_session becomes authorized_scan or out_of_scope_scan', async () => {
     const inScope = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.20'], target: '100.100.1.5' }))
     const outScope = await h.reportOk(reportBody(now(), { sourceIps: ['192.0.2.20'], target: '100.100.99.5' }))
-    for (const r of [inScope, outScope]) expect((await (await h.status(r.ref, r.statusToken)).json()).verdict).toBe('our_ip_no_session')
+    for (const r of [inScope, outScope]) expect(await verdictOf(r)).toBe('our_ip_no_session')
 
     const res = await h.putSession('sess-late-1', sessionBody(now(), { scannerIps: ['192.0.2.20'], authorizedTargets: ['100.100.1.0/24'] }))
     expect((await res.json()).relinkedReports).toBe(2)
-    expect((await (await h.status(inScope.ref, inScope.statusToken)).json()).verdict).toBe('authorized_scan')
-    expect((await (await h.status(outScope.ref, outScope.statusToken)).json()).verdict).toBe('out_of_scope_scan')
+    expect(await verdictOf(inScope)).toBe('authorized_scan')
+    expect(await verdictOf(outScope)).toBe('out_of_scope_scan')
 
     // the session's window moves away from the reports: back to no session
     await h.putSession('sess-late-1', sessionBody(now(), { scannerIps: ['192.0.2.20'], startedAt: new Date(now().getTime() - 10 * DAY).toISOString(), endedAt: new Date(now().getTime() - 9 * DAY).toISOString() }))
-    expect((await (await h.status(inScope.ref, inScope.statusToken)).json()).verdict).toBe('our_ip_no_session')
+    expect(await verdictOf(inScope)).toBe('our_ip_no_session')
 
     // and a batch brings it back, with the case's suggested verdict and history following
     await h.batch([{ externalId: 'sess-late-2', ...sessionBody(now(), { scannerIps: ['192.0.2.20'], authorizedTargets: ['100.100.1.5'] }) }])
-    expect((await (await h.status(inScope.ref, inScope.statusToken)).json()).verdict).toBe('authorized_scan')
+    expect(await verdictOf(inScope)).toBe('authorized_scan')
     const k = await h.caseOf(inScope.ref)
     expect(k.case.suggestedVerdict).toBe('authorized_scan')
     const suggestions = k.history.filter((e: { action: string }) => e.action === 'verdict_suggested').map((e: { detail: { to: string } }) => e.detail.to)
@@ -157,9 +164,9 @@ describe('late-arriving sessions', () => {
     await h.putSession('sess-before', sessionBody(now(), { scannerIps: ['192.0.2.21'], startedAt: new Date(now().getTime() - 8 * HOUR).toISOString(), endedAt: new Date(now().getTime() - 5 * HOUR - 1000).toISOString() }))
     await h.putSession('sess-after', sessionBody(now(), { scannerIps: ['192.0.2.21'], startedAt: new Date(now().getTime() - 4 * HOUR + 1000).toISOString(), endedAt: null }))
     await h.putSession('sess-other-ip', sessionBody(now(), { scannerIps: ['192.0.2.22'] }))
-    expect((await (await h.status(r.ref, r.statusToken)).json()).verdict).toBe('our_ip_no_session')
+    expect(await verdictOf(r)).toBe('our_ip_no_session')
     await h.putSession('sess-touching', sessionBody(now(), { scannerIps: ['192.0.2.21'], startedAt: new Date(now().getTime() - 6 * HOUR).toISOString(), endedAt: new Date(now().getTime() - 5 * HOUR).toISOString() }))
-    expect((await (await h.status(r.ref, r.statusToken)).json()).verdict).toBe('authorized_scan')
+    expect(await verdictOf(r)).toBe('authorized_scan')
   })
 
   it('leave resolved and dismissed cases as the desk closed them', async () => {
@@ -168,7 +175,7 @@ describe('late-arriving sessions', () => {
     const ka = await h.caseOf(a.ref)
     const kb = await h.caseOf(b.ref)
     for (const to of ['investigating', 'awaiting_customer']) await h.admin('POST', `/v1/admin/cases/${ka.case.id}/transition`, { to })
-    await h.admin('POST', `/v1/admin/cases/${ka.case.id}/transition`, { to: 'resolved', verdict: 'our_ip_no_session' })
+    await h.admin('POST', `/v1/admin/cases/${ka.case.id}/transition`, { to: 'resolved', verdict: 'our_ip_no_session', outcomeTemplate: 'reviewed' })
     await h.admin('POST', `/v1/admin/cases/${kb.case.id}/transition`, { to: 'dismissed' })
     const res = await h.batch([
       { externalId: 'sess-closed-a', ...sessionBody(now(), { scannerIps: ['192.0.2.30'] }) },

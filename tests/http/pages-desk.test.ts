@@ -13,6 +13,7 @@ import { DESK_SESSION_IDLE_MS, DESK_SESSION_TTL_MS } from '../../src/db/desk-ses
 import { createToken, revokeToken } from '../../src/db/token-repository.js'
 import { sha256Hex } from '../../src/domain/sha256.js'
 import { HTML_CSP } from '../../src/http/security-headers.js'
+import { tokenWith } from '../helpers/test-app.js'
 import type { TestDb } from '../helpers/test-db.js'
 import { assertNoLeaks, Harness, HOUR, MINUTE, reportBody, sessionBody, useIntakeHarness } from './intake-setup.js'
 
@@ -267,7 +268,7 @@ describe('a case', () => {
     let page = await b.get(`/desk/cases/${k.id}`)
     const csrf = csrfOf(page.html)
 
-    const note = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Thanks, we are looking into it.' })
+    const note = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Thanks, we are looking into it.', reportRefs: k.ref })
     expect(note.res.status).toBe(303)
     expect(note.res.headers.get('location')).toBe(`/desk/cases/${k.id}?done=note`)
     const assign = await b.post(`/desk/cases/${k.id}/assign`, { csrf, assignee: 'Dana' })
@@ -283,7 +284,17 @@ describe('a case', () => {
     const noVerdict = await b.post(`/desk/cases/${k.id}/transition`, { csrf, to: 'resolved', verdict: '' })
     expect(noVerdict.res.status).toBe(400)
     expect(noVerdict.html).toContain('Resolving a case needs a final verdict')
-    const resolved = await b.post(`/desk/cases/${k.id}/transition`, { csrf, to: 'resolved', verdict: 'authorized_scan', reason: 'customer confirmed' })
+    const noOutcome = await b.post(`/desk/cases/${k.id}/transition`, { csrf, to: 'resolved', verdict: 'authorized_scan', outcomeTemplate: '', outcome: '' })
+    expect(noOutcome.res.status).toBe(400)
+    expect(noOutcome.html).toContain('Resolving needs the outcome its reporters will read')
+    const resolved = await b.post(`/desk/cases/${k.id}/transition`, {
+      csrf,
+      to: 'resolved',
+      verdict: 'authorized_scan',
+      reason: 'customer confirmed',
+      outcomeTemplate: 'reviewed',
+      outcome: 'We looked into it: the traffic was expected. Thank you.',
+    })
     expect(resolved.res.status).toBe(303)
 
     page = await b.get(`/desk/cases/${k.id}?done=transition`)
@@ -304,6 +315,8 @@ describe('a case', () => {
     // the reporter sees the reporter note and the final verdict
     const status = await (await h.status(k.ref, k.statusToken)).json()
     expect(status.status).toBe('resolved')
+    // the desk's own words win over the template, and only they reach the reporter
+    expect(status.outcome).toBe('We looked into it: the traffic was expected. Thank you.')
     expect(status.notes.map((n: { text: string }) => n.text)).toEqual(['Thanks, we are looking into it.'])
   })
 
@@ -312,7 +325,7 @@ describe('a case', () => {
     const b = new Browser()
     await signIn(b, h.desk)
     const csrf = csrfOf((await b.get(`/desk/cases/${k.id}`)).html)
-    const named = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Customer cust-umbrella-77 was scanning.' })
+    const named = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Customer cust-umbrella-77 was scanning.', reportRefs: k.ref })
     expect(named.res.status).toBe(400)
     expect(named.html).toMatch(/<span class="field-error" id="note-body-error">A reporter-visible note must not name the customer/)
     // the draft comes back so nothing typed is lost
@@ -369,5 +382,140 @@ describe('a case', () => {
     for (const p of ['/', '/lookup?ip=192.0.2.10', '/report', `/report/status?ref=${k.ref}`, `/report/receipt/${k.ref}`]) await publicPage(p)
     await publicPage('/report/status', { method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams({ ref: k.ref, token: k.statusToken }).toString() })
     assertNoLeaks([h], 6)
+  })
+})
+
+describe('trust boundaries in the desk', () => {
+  it('the resolve form pre-selects no verdict and no outcome, even when the case suggests one', async () => {
+    await h.putSession('sess-oos-9', sessionBody(h.clock.now(), { scannerIps: ['192.0.2.10'], authorizedTargets: ['100.100.200.0/24'] }))
+    const r = await h.reportOk(reportBody(h.clock.now()))
+    const k = await h.caseOf(r.ref)
+    expect(k.case.suggestedVerdict).toBe('out_of_scope_scan')
+    for (const to of ['investigating', 'awaiting_customer']) await h.admin('POST', `/v1/admin/cases/${k.case.id}/transition`, { to })
+    const b = new Browser()
+    await signIn(b, h.desk)
+    const { html } = await b.get(`/desk/cases/${k.case.id}`)
+    const form = /<form[^>]*id="resolve-form"[^>]*>(.*?)<\/form>/s.exec(html)![1]!
+    expect(form).toContain('<select id="verdict" name="verdict"')
+    expect(form).not.toMatch(/<option[^>]*selected/)
+    expect(form).toContain('name="outcomeTemplate"')
+  })
+
+  it('a mailto link cannot gain recipients from ?cc= or &bcc= inside a stored address', async () => {
+    const r = await h.reportOk(reportBody(h.clock.now(), { contactEmail: 'victim@example.org' }))
+    const k = await h.caseOf(r.ref)
+    const hostile = 'victim@example.org?cc=spy@attacker.example&bcc=other@attacker.example,third@attacker.example'
+    await t.db.updateTable('report_contacts').set({ email: hostile }).execute()
+    const b = new Browser()
+    await signIn(b, h.desk)
+    const { html } = await b.get(`/desk/cases/${k.case.id}`)
+    const hrefs = [...html.matchAll(/href="(mailto:[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'))
+    expect(hrefs).toHaveLength(1)
+    const href = hrefs[0]!
+    expect(href).not.toMatch(/[?&,]/)
+    // one recipient: the whole stored text, percent-encoded
+    expect(decodeURIComponent(href.slice('mailto:'.length))).toBe(hostile)
+  })
+
+  it('a note for reporters must be addressed to reports of the case; the queue flags new activity after resolution', async () => {
+    const k = await caseWithSession()
+    const b = new Browser()
+    await signIn(b, h.desk)
+    const csrf = csrfOf((await b.get(`/desk/cases/${k.id}`)).html)
+    const none = await b.post(`/desk/cases/${k.id}/notes`, { csrf, visibility: 'reporter', body: 'Who gets this?' })
+    expect(none.res.status).toBe(400)
+    expect(none.html).toMatch(/<span class="field-error" id="note-recipients-error">Choose the reports/)
+    expect(none.html).toContain('Who gets this?</textarea>')
+    for (const to of ['investigating', 'awaiting_customer']) await b.post(`/desk/cases/${k.id}/transition`, { csrf, to })
+    expect((await b.post(`/desk/cases/${k.id}/transition`, { csrf, to: 'resolved', verdict: 'authorized_scan', outcomeTemplate: 'reviewed' })).res.status).toBe(303)
+    const late = await h.reportOk(reportBody(h.clock.now()))
+    const lateCase = await h.caseOf(late.ref)
+    expect(lateCase.case.id).not.toBe(k.id)
+    const queue = await b.get('/desk')
+    const row = new RegExp(`<tr data-case-id="${lateCase.case.id}">(.*?)</tr>`, 's').exec(queue.html)![1]!
+    expect(row).toContain('new activity after resolution')
+    const old = await b.get(`/desk/cases/${k.id}`)
+    expect(old.html).toContain(`href="/desk/cases/${lateCase.case.id}"`)
+    expect(old.html).toMatch(/id="case-status">resolved</)
+  })
+
+  it('excluding a reported target is its own action with its own scope; too-wide targets are only shown', async () => {
+    const excluder = await tokenWith(t.db, 'reports:read', 'reports:triage', 'exclusions:write')
+    const r = await h.reportOk(reportBody(h.clock.now(), { target: '100.100.1.5' }))
+    const wide = await h.reportOk(reportBody(h.clock.now(), { target: '100.0.0.0/8' }))
+    const k = (await h.caseOf(r.ref)).case.id
+    const wk = (await h.caseOf(wide.ref)).case.id
+
+    // a triager without exclusions:write sees no form and cannot post one
+    const triager = new Browser()
+    await signIn(triager, h.desk)
+    const tp = await triager.get(`/desk/cases/${k}`)
+    expect(tp.html).not.toContain('action="/desk/exclusions"')
+    expect(tp.html).toContain('needs the scope exclusions:write')
+    const refused = await triager.post('/desk/exclusions', { csrf: csrfOf(tp.html), prefix: '100.100.1.5', reason: 'try', caseId: k })
+    expect(refused.res.status).toBe(403)
+
+    const b = new Browser()
+    await signIn(b, excluder)
+    const wp = await b.get(`/desk/cases/${wk}`)
+    expect(wp.html).toContain('too wide to act on')
+    expect(wp.html).not.toMatch(/class="exclude-form"/)
+    const page = await b.get(`/desk/cases/${k}`)
+    const csrf = csrfOf(page.html)
+    expect([...page.html.matchAll(/class="exclude-form" data-target="([^"]+)"/g)].map((m) => m[1])).toEqual(['100.100.1.5/32'])
+    // a target that was not reported in this case is refused, next to the panel
+    const other = await b.post('/desk/exclusions', { csrf, prefix: '100.100.1.0/24', reason: 'the whole block', caseId: k })
+    expect(other.res.status).toBe(400)
+    expect(other.html).toContain('was not reported in this case')
+    const noReason = await b.post('/desk/exclusions', { csrf, prefix: '100.100.1.5/32', reason: '', caseId: k })
+    expect(noReason.res.status).toBe(400)
+    const ok = await b.post('/desk/exclusions', { csrf, prefix: '100.100.1.5/32', reason: 'owner asked us to stop', caseId: k, expiresOn: '2027-01-31' })
+    expect(ok.res.status).toBe(303)
+    expect(ok.res.headers.get('location')).toBe(`/desk/cases/${k}?done=exclusion`)
+    const row = await t.db.selectFrom('exclusions').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ target: '100.100.1.5/32', source: 'desk', case_id: k, reason: 'owner asked us to stop' })
+    expect(row.expires_at?.toISOString()).toBe('2027-02-01T00:00:00.000Z')
+    const after = await b.get(`/desk/cases/${k}?done=exclusion`)
+    expect(after.html).toContain('Target excluded from scanning.')
+    expect(after.html).toContain('Excluded from scanning: 100.100.1.5/32')
+    expect(after.html).not.toMatch(/class="exclude-form"/)
+  })
+
+  it('the exclusion list: add (a wide block only with an override), remove, each in the audit chain', async () => {
+    const excluder = await tokenWith(t.db, 'reports:read', 'exclusions:write')
+    const b = new Browser()
+    await signIn(b, excluder)
+    let page = await b.get('/desk/exclusions')
+    expect(page.res.status).toBe(200)
+    expect(page.html).toContain('Nothing is excluded.')
+    const csrf = csrfOf(page.html)
+    const wide = await b.post('/desk/exclusions', { csrf, prefix: '0.0.0.0/0', reason: 'everything' })
+    expect(wide.res.status).toBe(400)
+    expect(wide.html).toMatch(/<span class="field-error" id="ex-prefix-error">0.0.0.0\/0 is wider than the \/24/)
+    expect(wide.html).toContain('value="0.0.0.0/0"')
+    const overridden = await b.post('/desk/exclusions', { csrf, prefix: '198.51.0.0/16', reason: 'whole network', overrideReason: 'signed request from the network owner' })
+    expect(overridden.res.status).toBe(303)
+    expect((await b.post('/desk/exclusions', { csrf, prefix: '203.0.113.7', reason: 'owner asked' })).res.status).toBe(303)
+    page = await b.get('/desk/exclusions?done=exclusion')
+    expect(page.html).toContain('Target excluded from scanning.')
+    expect(page.html).toContain('wider than /24')
+    expect(page.html).toContain('override: signed request from the network owner')
+    const id = (await t.db.selectFrom('exclusions').select('id').where('target', '=', '203.0.113.7/32').executeTakeFirstOrThrow()).id
+    const removed = await b.post(`/desk/exclusions/${id}/remove`, { csrf, reason: 'owner changed their mind' })
+    expect(removed.res.status).toBe(303)
+    expect((await t.db.selectFrom('exclusions').select('target').execute()).map((e) => e.target)).toEqual(['198.51.0.0/16'])
+    const audit = await listAudit(t.db, { objectType: 'exclusion', limit: 10 })
+    expect(audit.map((e) => [e.action, e.diff.prefix])).toEqual([
+      ['exclusion.create', '198.51.0.0/16'],
+      ['exclusion.create', '203.0.113.7/32'],
+      ['exclusion.remove', '203.0.113.7/32'],
+    ])
+    // a reader sees the list but no forms
+    const reader = new Browser()
+    await signIn(reader, h.reader)
+    const rp = await reader.get('/desk/exclusions')
+    expect(rp.html).toContain('198.51.0.0/16')
+    expect(rp.html).not.toContain('id="exclusion-form"')
+    expect((await reader.post(`/desk/exclusions/${id}/remove`, { csrf: csrfOf(rp.html) })).res.status).toBe(403)
   })
 })

@@ -70,9 +70,11 @@ async function caseIdOf() {
 describe('data-subject requests', () => {
   it('export returns the reporter’s reports, contact, evidence and reporter-visible notes only', async () => {
     const alice = await report('Alice@Example.org')
-    await report('bob@example.net', '203.0.113.77')
+    const bob = await report('bob@example.net', '203.0.113.77')
     const caseId = await caseIdOf()
-    await desk(`/v1/admin/cases/${caseId}/notes`, jsonBody('POST', { visibility: 'reporter', body: 'Thanks, we are on it.' }))
+    // one case, two reporters: each note is addressed to one report
+    expect((await desk(`/v1/admin/cases/${caseId}/notes`, jsonBody('POST', { visibility: 'reporter', body: 'Thanks, we are on it.', reportRefs: [alice.ref] }))).status).toBe(201)
+    expect((await desk(`/v1/admin/cases/${caseId}/notes`, jsonBody('POST', { visibility: 'reporter', body: 'Your firewall log for .77 helped.', reportRefs: [bob.ref] }))).status).toBe(201)
     await desk(`/v1/admin/cases/${caseId}/notes`, jsonBody('POST', { visibility: 'internal', body: 'internal: customer ACME-77 misconfigured scope' }))
 
     const res = await app.request('/v1/admin/privacy/export', jsonBody('POST', { email: 'alice@example.org' }, tokens.privacy))
@@ -82,7 +84,9 @@ describe('data-subject requests', () => {
     const r = body.reports[0]
     expect(r).toMatchObject({ ref: alice.ref, target: '203.0.113.5/32', sourceIps: ['198.51.100.9'], contact: { email: 'Alice@example.org' } })
     expect(Buffer.from(r.evidence[0].contentBase64, 'base64').toString()).toBe(EVIDENCE)
+    expect(r.notesFromUs.map((n: { text: string }) => n.text)).toEqual(['Thanks, we are on it.'])
     const text = JSON.stringify(body)
+    expect(text).not.toContain('firewall log for .77')
     expect(text).not.toContain('ACME-77')
     expect(text).not.toContain('bob@example.net')
     expect(text).not.toContain(alice.statusToken)
@@ -125,7 +129,7 @@ describe('retention purge', () => {
     // resolve one case now; the other stays open
     const closed = cases[0]!.id
     for (const to of ['investigating', 'awaiting_customer', 'resolved']) {
-      const res = await desk(`/v1/admin/cases/${closed}/transition`, jsonBody('POST', { to, ...(to === 'resolved' ? { verdict: 'our_ip_no_session' } : {}) }))
+      const res = await desk(`/v1/admin/cases/${closed}/transition`, jsonBody('POST', { to, ...(to === 'resolved' ? { verdict: 'our_ip_no_session', outcomeTemplate: 'reviewed' } : {}) }))
       expect(res.status, await res.clone().text()).toBe(200)
     }
     const at = (days: number) => new Date(clock.now().getTime() + days * DAY)

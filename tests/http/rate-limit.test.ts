@@ -74,7 +74,7 @@ describe('rate limits', () => {
     expect(clientKey('::ffff:192.0.2.1')).toBe('192.0.2.1')
   })
 
-  it('limits status look-ups per token and per reference, whatever the client address', async () => {
+  it('limits status look-ups per token, whatever the client address', async () => {
     const a = app()
     const created = await (await a.request('/v1/reports', report())).json()
     let last = 0
@@ -86,6 +86,24 @@ describe('rate limits', () => {
       if (i < 4) expect(res.status).toBe(200)
     }
     expect(last).toBe(429)
+  })
+
+  it('a stranger guessing tokens for a reference never locks its owner out; the stranger is stopped', async () => {
+    const a = app()
+    const created = await (await a.request('/v1/reports', report())).json()
+    const look = (client: string, token: string) =>
+      a.request(`/v1/reports/${created.ref}`, { headers: { authorization: `Bearer ${token}`, 'x-test-client': client } })
+    const wrong = (i: number) => `rs_${String(i).padStart(4, '0')}${created.statusToken.slice(7)}`
+    // one stranger guessing hard, and many strangers guessing a little each
+    const statuses: number[] = []
+    for (let i = 0; i < 8; i++) statuses.push((await look('198.18.7.7', wrong(i))).status)
+    expect(statuses.slice(0, 4)).toEqual([404, 404, 404, 404])
+    expect(statuses.slice(4).every((s) => s === 429)).toBe(true)
+    for (let i = 0; i < 12; i++) expect((await look(`198.18.8.${i}`, wrong(100 + i))).status).toBe(404)
+    // the owner, from its own address, with the right token
+    const owner = await look('192.0.2.50', created.statusToken)
+    expect(owner.status).toBe(200)
+    expect((await owner.json()).ref).toBe(created.ref)
   })
 
   it('never limits feed reads', async () => {

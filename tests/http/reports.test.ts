@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { sha256Hex } from '../../src/domain/sha256.js'
 import { REF_PATTERN, STATUS_TOKEN_PATTERN } from '../../src/domain/intake/report-ids.js'
+import { buildApp } from '../helpers/test-app.js'
 import type { TestDb } from '../helpers/test-db.js'
 import { adjustedSample, XARF_EXPECTED, XARF_SAMPLES, xarfSampleText } from '../domain/intake/xarf-fixtures.js'
 import { assertNoLeaks, DAY, Harness, HOUR, reportBody, sessionBody, useIntakeHarness } from './intake-setup.js'
@@ -349,6 +350,43 @@ describe('Idempotency-Key', () => {
     expect(b.headers.get('location')).toBe(a.headers.get('location'))
   })
 
+  it('a key belongs to its client: another client sending the same key and body gets a report of its own, never the first token', async () => {
+    const app = buildApp(t.db, h.clock, { getClientIp: (c) => c.req.header('x-test-client') ?? '127.0.0.1' })
+    const body = JSON.stringify(reportBody(now()))
+    const post = (client: string) =>
+      app.request('/v1/reports', { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'shared-key-1', 'x-test-client': client }, body })
+    const first = await post('198.51.100.7')
+    const a = await first.json()
+    const retry = await post('198.51.100.7')
+    expect(retry.headers.get('idempotent-replayed')).toBe('true')
+    expect(await retry.json()).toEqual(a)
+    const stranger = await post('203.0.113.9')
+    expect(stranger.status).toBe(201)
+    expect(stranger.headers.get('idempotent-replayed')).toBeNull()
+    const b = await stranger.json()
+    expect(b.ref).not.toBe(a.ref)
+    expect(b.statusToken).not.toBe(a.statusToken)
+  })
+
+  it('the stored replay holds no usable status token, yet a retry still gets it', async () => {
+    const body = reportBody(now())
+    const first = await h.reportOk(body, { 'idempotency-key': 'k-plain-1' })
+    const rows = await t.db.selectFrom('report_idempotency').selectAll().execute()
+    expect(rows).toHaveLength(1)
+    const stored = JSON.stringify(rows)
+    expect(stored).not.toContain(first.statusToken)
+    expect(stored).not.toContain(first.statusToken.slice(3))
+    expect(rows[0]!.key_hash).not.toBe(await sha256Hex('k-plain-1'))
+    expect(stored).not.toContain('k-plain-1')
+    expect(await (await h.report(body, { 'idempotency-key': 'k-plain-1' })).json()).toEqual(first)
+    // a retry from the record alone (say, someone with a copy of the table) cannot open it
+    const { openReplay } = await import('../../src/domain/intake/idempotency.js')
+    const sealed = (rows[0]!.response as { sealedToken: string }).sealedToken
+    expect(await openReplay('127.0.0.1', 'k-plain-2', sealed)).toBeNull()
+    expect(await openReplay('127.0.0.2', 'k-plain-1', sealed)).toBeNull()
+    expect(await openReplay('127.0.0.1', 'k-plain-1', sealed)).toBe(first.statusToken)
+  })
+
   it('refuses unusable keys', async () => {
     const res = await h.report(reportBody(now()), { 'idempotency-key': 'x'.repeat(256) })
     expect(res.status).toBe(400)
@@ -357,15 +395,30 @@ describe('Idempotency-Key', () => {
 })
 
 describe('GET /v1/reports/{ref}', () => {
-  it('shows status, plain-words verdict and reporter notes; no-store', async () => {
+  it('shows a neutral status, ours and the notes for this report, never what the automatic check found; no-store', async () => {
     await h.putSession('sess-one-1', sessionBody(now()))
     const { ref, statusToken } = await h.reportOk(reportBody(now()))
+    expect((await h.caseOf(ref)).reports[0].verdict).toBe('authorized_scan')
     const res = await h.status(ref, statusToken)
     expect(res.status).toBe(200)
     expect(res.headers.get('cache-control')).toBe('no-store')
     const s = await res.json()
-    expect(s).toMatchObject({ ref, status: 'received', verdict: 'authorized_scan', verdictFinal: false, ours: true, target: '100.100.1.5/32', sourceIps: ['192.0.2.10'], notes: [] })
-    expect(s.verdictText).toMatch(/authorized scan of that address by its owner/)
+    expect(s).toEqual({
+      ref,
+      status: 'received',
+      statusText: 'We have received your report; our abuse desk will look at it.',
+      outcome: null,
+      ours: true,
+      receivedAt: now().toISOString(),
+      observedFrom: expect.any(String),
+      observedTo: expect.any(String),
+      target: '100.100.1.5/32',
+      sourceIps: ['192.0.2.10'],
+      category: 'port-scan',
+      notes: [],
+    })
+    // an anonymous reporter cannot learn that a customer had this address scanned
+    expect(JSON.stringify(s)).not.toMatch(/authori[sz]|verdict|scope/i)
   })
 
   it('an unknown ref and a wrong token get the same 404', async () => {

@@ -4,10 +4,11 @@
  *
  *     open → investigating → awaiting_customer → resolved
  *     any state except dismissed → dismissed
- *     resolved → open, only when a new report joins the case (not by hand)
  *
- * Resolving needs a final verdict. A dismissed case is final: new reports still join it
- * (the desk sees them in the history) but do not reopen it.
+ * Resolving needs a final verdict. Resolved and dismissed cases are settled: nothing
+ * reopens them. A new report about the same scanner address, target block and day opens
+ * a new case that points to the settled one (db/case-repository `joinCase`), so the
+ * settled case keeps its verdict and its reporters keep the outcome they were given.
  */
 import { DomainError } from '../errors.js'
 import type { Verdict } from './verdicts.js'
@@ -40,7 +41,7 @@ export function checkTransition(from: CaseStatus, to: CaseStatus, verdict: Verdi
   const allowed = MANUAL[from]
   if (!allowed.includes(to)) {
     const next = allowed.length ? `allowed from ${from}: ${allowed.join(', ')}` : `${from} is final`
-    const why = from === 'resolved' && to === 'open' ? '; a resolved case reopens by itself when a new report joins it' : ''
+    const why = from === 'resolved' && to === 'open' ? '; a new report about it opens a new case linked to this one' : ''
     throw new DomainError('invalid_transition', `A case cannot go from ${from} to ${to} (${next})${why}.`, {
       status: 409,
       field: 'to',
@@ -55,7 +56,9 @@ export function checkTransition(from: CaseStatus, to: CaseStatus, verdict: Verdi
   }
 }
 
-/** The status a case takes when a new report joins it. */
-export function statusOnNewReport(current: CaseStatus): CaseStatus {
-  return current === 'resolved' ? 'open' : current
+/** Settled cases take no new reports: a later report opens a new, linked case. */
+export const SETTLED_CASE_STATUSES = ['resolved', 'dismissed'] as const satisfies readonly CaseStatus[]
+
+export function isSettled(status: CaseStatus): boolean {
+  return (SETTLED_CASE_STATUSES as readonly CaseStatus[]).includes(status)
 }

@@ -13,6 +13,7 @@ import type { FeedContext } from '../routes/feed-context.js'
 import { REPORT_MAX_BYTES } from '../routes/reports.js'
 import { HTML_CSP } from '../security-headers.js'
 import { registerAssetRoutes } from './assets.js'
+import type { ExclusionPolicy } from '../../domain/exclusion-rules.js'
 import { registerDeskRoutes } from './desk/routes.js'
 import { registerDeskWebhookRoutes } from './desk/webhooks.js'
 import { registerSubscriptionPages } from './subscriptions.js'
@@ -109,7 +110,7 @@ export function registerPageMiddleware(app: OpenAPIHono<AppEnv>): void {
   )
 }
 
-export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, now: () => Date): void {
+export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, now: () => Date, exclusionPolicy?: ExclusionPolicy): void {
   const guard = new FormGuard()
   registerAssetRoutes(app)
   app.get('/', (c) => homePage(c, app, feed))
@@ -118,7 +119,7 @@ export function registerPageRoutes(app: OpenAPIHono<AppEnv>, feed: FeedContext, 
   app.post('/report', limitBody(REPORT_MAX_BYTES, 'A report'), (c) => reportFormPost(c, guard, now))
   app.get('/report/status', (c) => statusFormPage(c))
   app.post('/report/status', limitBody(16 * KIB, 'The status form'), (c) => statusFormPost(c, app))
-  registerDeskRoutes(app, now)
+  registerDeskRoutes(app, now, exclusionPolicy)
   registerDeskWebhookRoutes(app, now)
   registerSubscriptionPages(app, now)
   registerDeskMailRoutes(app, now)

@@ -37,8 +37,8 @@ export function ReceiptWithToken({ reference, token }: { reference: string; toke
       </div>
       <h2>What happens next</h2>
       <ol>
-        <li>We check the source addresses against our scanner ranges and the scans our customers authorized at that time.</li>
-        <li>Our abuse desk looks at the report and, if a scan was not authorized, stops it.</li>
+        <li>A person on our abuse desk reviews the report; until then its status is "received", then "under review".</li>
+        <li>When the review is done, the status says "resolved" with the outcome in our own words.</li>
         <li>
           Follow the outcome on the <a href={`/report/status?ref=${encodeURIComponent(reference)}`}>report status page</a> with the reference and
           token, or through the API: <code>GET /v1/reports/{reference}</code> with <code>Authorization: Bearer &lt;token&gt;</code>.

@@ -1,7 +1,8 @@
 /**
  * @module http/pages/report-status
  * `/report/status`: a reporter enters the reference and status token and sees the status
- * and reporter-visible notes. The form posts (the token must not end up in a URL) and the
+ * (received → under review → resolved), the outcome the desk wrote once resolved, and
+ * the notes addressed to this report. The form posts (the token must not end up in a URL) and the
  * page asks `GET /v1/reports/{ref}` in process, so it shows exactly what the API shows
  * the reporter and the API's rate limits (per client, token and reference) apply.
  */
@@ -15,9 +16,7 @@ interface StatusView {
   ref: string
   status: string
   statusText: string
-  verdict: string
-  verdictText: string
-  verdictFinal: boolean
+  outcome: string | null
   ours: boolean
   receivedAt: string
   observedFrom: string
@@ -90,17 +89,30 @@ function StatusForm({ ref, errors, general }: FormState) {
   )
 }
 
+const STEPS: [string, string][] = [
+  ['received', 'Received'],
+  ['under_review', 'Under review'],
+  ['resolved', 'Resolved'],
+]
+
 function StatusResult({ s }: { s: StatusView }) {
   return (
     <>
       <section class="panel" aria-labelledby="status-title">
         <h2 id="status-title">
-          Report <span id="status-ref">{s.ref}</span>: <span class={`badge ${s.status}`}>{s.status}</span>
+          Report <span id="status-ref">{s.ref}</span>: <span class={`badge ${s.status}`}>{words(s.status)}</span>
         </h2>
+        <ol class="steps" aria-label="Progress">
+          {STEPS.map(([key, label]) => (
+            <li aria-current={key === s.status ? 'step' : undefined}>{key === s.status ? <strong>{label}</strong> : label}</li>
+          ))}
+        </ol>
         <p id="status-text">{s.statusText}</p>
-        <p>
-          <strong>{s.verdictFinal ? 'Outcome:' : 'What we found so far:'}</strong> <span id="verdict-text">{s.verdictText}</span>
-        </p>
+        {s.outcome ? (
+          <p>
+            <strong>Outcome:</strong> <span id="outcome-text">{s.outcome}</span>
+          </p>
+        ) : null}
       </section>
       <h2>Your report</h2>
       <dl class="facts">

@@ -2,7 +2,8 @@
  * @module http/routes/admin-cases
  * The abuse desk's triage API: list and read cases (scope `reports:read`), assign them,
  * write notes and move them through the state machine (scope `reports:triage`).
- * Resolving a case as an out-of-scope scan puts its targets on the exclusion list.
+ * Resolving stores the outcome text reporters read; it never changes what the scanners
+ * do (exclusions are their own action: routes/exclusions.ts).
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
@@ -14,6 +15,7 @@ import { DomainError } from '../../domain/errors.js'
 import { isCaseStatus, type CaseStatus } from '../../domain/intake/case-state.js'
 import { decodeCursor, encodeCursor } from '../../domain/intake/cursor.js'
 import { FieldErrors } from '../../domain/intake/field-errors.js'
+import { OUTCOME_TEMPLATES } from '../../domain/intake/outcome-templates.js'
 import { isVerdict, type Verdict } from '../../domain/intake/verdicts.js'
 import type { AppEnv } from '../app-env.js'
 import { actorOf, requireScope } from '../auth.js'
@@ -45,11 +47,13 @@ export function caseJson(k: CaseRecord) {
     resolvedAt: k.resolvedAt ? k.resolvedAt.toISOString() : null,
     createdAt: k.createdAt.toISOString(),
     updatedAt: k.updatedAt.toISOString(),
+    outcomeText: k.outcomeText,
+    followsCaseId: k.followsCaseId,
   }
 }
 
 function noteJson(n: NoteRecord) {
-  return { id: n.id, author: n.author, visibility: n.visibility, body: n.body, createdAt: n.createdAt.toISOString() }
+  return { id: n.id, author: n.author, visibility: n.visibility, body: n.body, createdAt: n.createdAt.toISOString(), recipients: n.recipients }
 }
 
 function evidenceJson(e: DeskEvidence) {
@@ -262,7 +266,7 @@ export function registerAdminCaseRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       method: 'post',
       path: '/v1/admin/cases/{id}/notes',
       tags: ['Admin: abuse desk'],
-      summary: "Add a note: internal, or shown to the case's reporters",
+      summary: 'Add a note: internal, or addressed to some of the case\'s reports (their reporters read it)',
       security: [{ bearerAuth: ['reports:triage'] }],
       middleware: [triage] as const,
       request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: NoteInputSchema } } } },
@@ -288,14 +292,33 @@ export function registerAdminCaseRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       middleware: [triage] as const,
       request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: TransitionInputSchema } } } },
       responses: {
-        200: { description: 'Moved', content: { 'application/json': { schema: z.object({ case: CaseSummarySchema, exclusionsAdded: z.array(z.string().max(2048)).max(1000) }) } } },
+        200: { description: 'Moved', content: { 'application/json': { schema: z.object({ case: CaseSummarySchema }) } } },
         ...errors(400, 401, 403, 404, 409),
       },
     }),
     async (c) => {
       const { id } = c.req.valid('param')
       const result = await transitionCase(c.get('db'), id, c.req.valid('json'), caseActor(c), now())
-      return c.json({ case: caseJson(result.case), exclusionsAdded: result.exclusionsAdded }, 200)
+      return c.json({ case: caseJson(result.case) }, 200)
     },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/admin/outcome-templates',
+      tags: ['Admin: abuse desk'],
+      summary: 'Starting texts for the outcome reporters read when a case is resolved',
+      security: [{ bearerAuth: ['reports:read'] }],
+      middleware: [read] as const,
+      responses: {
+        200: {
+          description: 'Templates',
+          content: { 'application/json': { schema: z.object({ templates: z.array(z.object({ id: z.string().max(64), label: z.string().max(200), text: z.string().max(16000) })).max(100) }) } },
+        },
+        ...errors(401, 403),
+      },
+    }),
+    (c) => c.json({ templates: OUTCOME_TEMPLATES.map((t) => ({ ...t })) }, 200),
   )
 }

@@ -6,18 +6,21 @@
  * `xarf_version`) or the web form (application/x-www-form-urlencoded). A browser posting
  * the form is redirected (303) to the receipt page and the one-time status token travels
  * in a short-lived HttpOnly cookie scoped to /report — never in a URL; everyone else
- * gets JSON 201. `Idempotency-Key` replays the first response for the same body (24 h).
+ * gets JSON 201. `Idempotency-Key` replays the first response for the same body (24 h)
+ * to the same client only (domain/intake/idempotency.ts: per-client records, status
+ * token sealed with the key).
  *
- * `GET /v1/reports/{ref}` with `Authorization: Bearer <statusToken>` shows the status,
- * the verdict in plain words and reporter-visible notes. An unknown ref and a wrong token
- * get the same 404, so neither can be probed. Nothing here ever names a customer, a
- * session, an internal note or another reporter.
+ * `GET /v1/reports/{ref}` with `Authorization: Bearer <statusToken>` shows a neutral
+ * status (received, under review, resolved), the outcome the desk wrote once resolved and
+ * the notes addressed to this report. An unknown ref and a wrong token get the same 404,
+ * so neither can be probed. Nothing here ever names a customer, a session, an automatic
+ * verdict, an internal note or another reporter.
  */
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { setCookie } from 'hono/cookie'
 import { createMiddleware } from 'hono/factory'
-import { listNotes } from '../../db/case-repository.js'
+import { listNotesForReport } from '../../db/case-repository.js'
 import {
   claimIdempotencyKey,
   completeIdempotencyKey,
@@ -31,10 +34,12 @@ import { DomainError } from '../../domain/errors.js'
 import { textEvidence } from '../../domain/intake/evidence.js'
 import { generateStatusToken, REF_PATTERN, STATUS_TOKEN_PATTERN } from '../../domain/intake/report-ids.js'
 import { formToReportInput, jsonToReportInput, validateReport } from '../../domain/intake/report-rules.js'
-import { reporterStatus, reporterStatusText, verdictText } from '../../domain/intake/reporter-status.js'
+import { idempotencyRecordKey, openReplay, sealForReplay } from '../../domain/intake/idempotency.js'
+import { reporterOutcome, reporterStatus, reporterStatusText } from '../../domain/intake/reporter-status.js'
+import { clientKey } from '../../domain/rate-limit.js'
 import { isXarf, parseXarf } from '../../domain/intake/xarf.js'
 import { sha256Hex } from '../../domain/sha256.js'
-import type { AppEnv } from '../app-env.js'
+import type { AppDeps, AppEnv } from '../app-env.js'
 import { bearerToken } from '../auth.js'
 import { isHttps } from '../transport.js'
 import { isJsonMediaType, KIB, limitBody, MAX_JSON_DEPTH, mediaType, MIB, parseJson, prefersHtml, tooDeep, tooLarge, unsupportedMediaType } from '../intake-body.js'
@@ -108,7 +113,14 @@ async function readReport(c: Context<AppEnv>, now: Date): Promise<ParsedReport> 
   return { input: { report, channel: 'json', evidence: report.evidence ? [await textEvidence(report.evidence)] : [], xarf: null }, form: false }
 }
 
-function respond(c: Context<AppEnv>, r: StoredResponse, form: boolean, replayed: boolean): Response {
+interface Receipt {
+  ref: string
+  statusToken: string
+  ours: boolean
+  status: string
+}
+
+function respond(c: Context<AppEnv>, r: Receipt, form: boolean, replayed: boolean): Response {
   const statusLink = `/v1/reports/${r.ref}`
   c.header('cache-control', 'no-store')
   if (replayed) c.header('idempotent-replayed', 'true')
@@ -166,7 +178,14 @@ function xarfReplay(c: Context<AppEnv>, original: XarfOriginal, fingerprint: str
 
 const NOT_FOUND = 'No report with this reference and status token. Check both; the token is the one shown when you sent the report.'
 
-export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): void {
+/** Opens a stored replay for the client that holds the key; a record it cannot open is a conflict. */
+async function replayed(stored: StoredResponse, scope: string, key: string): Promise<Receipt> {
+  const statusToken = await openReplay(scope, key, stored.sealedToken)
+  if (statusToken === null) throw idempotencyConflict()
+  return { ref: stored.ref, statusToken, ours: stored.ours, status: stored.status }
+}
+
+export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date, getClientIp: AppDeps['getClientIp']): void {
   app.openAPIRegistry.register('ReportInput', ReportInputSchema)
   app.openAPIRegistry.register('XarfReport', XarfReportSchema)
   const inputRef = { $ref: '#/components/schemas/ReportInput' }
@@ -182,7 +201,8 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       description:
         'JSON and form bodies up to 256 KiB, XARF 4 documents up to 5 MiB (evidence at most 1 MiB per item, 2 MiB in all); ' +
         'JSON nested deeper than 32 levels is refused. Send `Idempotency-Key` to make retries safe: ' +
-        'the same key and body within 24 hours return the first response; a different body is refused (422). ' +
+        'the same key and body from the same client within 24 hours return the first response; a different body is refused (422). ' +
+        'Keys are per client (address, IPv6 per /64): another client using the same key gets a report of its own. ' +
         'An XARF `report_id` from the same reporter domain names one report: the same document again returns it (200), ' +
         'different content under that id is refused (409). XARF 1–3 and 4.0 drafts get 400 `unsupported_xarf_version`.',
       middleware: [intakeGate] as const,
@@ -211,8 +231,9 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       const form = mediaType(c) === FORM
       let keyHash: string | null = null
       let requestHash = ''
+      const scope = clientKey(getClientIp(c))
       if (key !== undefined) {
-        keyHash = await sha256Hex(key)
+        keyHash = await idempotencyRecordKey(scope, key)
         requestHash = await requestFingerprint(mediaType(c), new Uint8Array(await c.req.arrayBuffer()))
         // a retry is answered from the record, even if the report would no longer validate now
         const prior = await db
@@ -223,7 +244,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
           .executeTakeFirst()
         if (prior?.response) {
           if (prior.request_hash !== requestHash) throw idempotencyConflict()
-          return respond(c, prior.response as StoredResponse, form, true)
+          return respond(c, await replayed(prior.response as StoredResponse, scope, key), form, true)
         }
       }
 
@@ -235,15 +256,18 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       }
       const statusToken = generateStatusToken()
       const statusTokenHash = await sha256Hex(statusToken)
-      const outcome = await db.transaction().execute(async (trx) => {
+      const outcome = await db.transaction().execute(async (trx): Promise<{ response: Receipt | StoredResponse; replayed: boolean }> => {
         if (keyHash) {
           const claim = await claimIdempotencyKey(trx, keyHash, requestHash, t)
           if (claim.kind === 'conflict') throw idempotencyConflict()
           if (claim.kind === 'replay') return { response: claim.response, replayed: true }
         }
         const created = await createReport(trx, { ...parsed.input, statusTokenHash }, t)
-        const response: StoredResponse = { ref: created.ref, statusToken, ours: created.ours, status: reporterStatus(created.case.status) }
-        if (keyHash) await completeIdempotencyKey(trx, keyHash, created.id, response)
+        const response: Receipt = { ref: created.ref, statusToken, ours: created.ours, status: reporterStatus(created.case.status) }
+        if (keyHash && key !== undefined) {
+          const sealedToken = await sealForReplay(scope, key, statusToken)
+          await completeIdempotencyKey(trx, keyHash, created.id, { ref: response.ref, ours: response.ours, status: response.status, sealedToken })
+        }
         return { response, replayed: false }
       }).catch(async (err: unknown) => {
         // the same XARF document arriving twice at once: the first one stored wins
@@ -252,7 +276,8 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
         return { original }
       })
       if ('original' in outcome) return xarfReplay(c, outcome.original, parsed.input.xarf!.fingerprint!)
-      return respond(c, outcome.response, parsed.form, outcome.replayed)
+      if (outcome.replayed) return respond(c, await replayed(outcome.response as StoredResponse, scope, key!), parsed.form, true)
+      return respond(c, outcome.response as Receipt, parsed.form, false)
     },
   )
 
@@ -280,19 +305,15 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date):
       const db = c.get('db')
       const report = await findReportForReporter(db, ref, await sha256Hex(token))
       if (!report) throw notFound()
-      const notes = await listNotes(db, report.caseId, 'reporter')
+      const notes = await listNotesForReport(db, report.id)
       const status = reporterStatus(report.caseStatus)
-      const final = report.caseStatus === 'resolved' && report.finalVerdict !== null
-      const verdict = final ? report.finalVerdict! : report.verdict
       c.header('cache-control', 'no-store')
       return c.json(
         {
           ref: report.ref,
           status,
           statusText: reporterStatusText(status),
-          verdict,
-          verdictText: verdictText(verdict, final),
-          verdictFinal: final,
+          outcome: reporterOutcome(report.caseStatus, report.outcomeText),
           ours: report.ours,
           receivedAt: report.receivedAt.toISOString(),
           observedFrom: report.observedFrom.toISOString(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DomainError } from '../../../src/domain/errors.js'
-import { allowedTransitions, CASE_STATUSES, checkTransition, statusOnNewReport, type CaseStatus } from '../../../src/domain/intake/case-state.js'
+import { allowedTransitions, CASE_STATUSES, checkTransition, isSettled, type CaseStatus } from '../../../src/domain/intake/case-state.js'
 
 /** The state machine of the issue, written out independently of the implementation. */
 const EXPECTED_VALID = new Set([
@@ -47,10 +47,11 @@ describe('case state machine', () => {
     expect(() => checkTransition('open', 'investigating', 'authorized_scan')).toThrow(/only given when resolving/)
   })
 
-  it('a resolved case reopens by itself on a new report, explained when asked by hand', () => {
-    expect(statusOnNewReport('resolved')).toBe('open')
-    for (const s of ['open', 'investigating', 'awaiting_customer', 'dismissed'] as const) expect(statusOnNewReport(s)).toBe(s)
-    expect(() => checkTransition('resolved', 'open', undefined)).toThrow(/reopens by itself when a new report joins/)
+  it('resolved and dismissed are settled: nothing reopens them, a new report opens a linked case', () => {
+    expect(isSettled('resolved')).toBe(true)
+    expect(isSettled('dismissed')).toBe(true)
+    for (const s of ['open', 'investigating', 'awaiting_customer'] as const) expect(isSettled(s)).toBe(false)
+    expect(() => checkTransition('resolved', 'open', undefined)).toThrow(/opens a new case linked to this one/)
   })
 
   it('dismissed is final', () => {

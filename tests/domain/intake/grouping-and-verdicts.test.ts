@@ -5,7 +5,8 @@ import { DomainError } from '../../../src/domain/errors.js'
 import { caseKey, chooseCaseSourceIp, targetGroup } from '../../../src/domain/intake/case-key.js'
 import { decodeCursor, encodeCursor } from '../../../src/domain/intake/cursor.js'
 import { generateRef, generateStatusToken, REF_PATTERN, STATUS_TOKEN_PATTERN } from '../../../src/domain/intake/report-ids.js'
-import { reporterStatus, reporterStatusText, verdictText } from '../../../src/domain/intake/reporter-status.js'
+import { reporterOutcome, reporterStatus, reporterStatusText } from '../../../src/domain/intake/reporter-status.js'
+import { OUTCOME_TEMPLATES } from '../../../src/domain/intake/outcome-templates.js'
 import { CASE_STATUSES } from '../../../src/domain/intake/case-state.js'
 import { combineVerdicts, sourceVerdict, VERDICT_SEVERITY, VERDICTS } from '../../../src/domain/intake/verdicts.js'
 
@@ -104,20 +105,20 @@ describe('references, tokens and cursors', () => {
 describe('what reporters read', () => {
   it('maps every case status and has a text for each', () => {
     for (const s of CASE_STATUSES) expect(reporterStatusText(reporterStatus(s))).toMatch(/\w/)
-    expect(reporterStatus('awaiting_customer')).toBe('investigating')
+    expect(reporterStatus('awaiting_customer')).toBe('under_review')
     expect(reporterStatus('dismissed')).toBe('closed')
   })
 
-  it('says the verdict in plain words, final or preliminary', () => {
-    expect(verdictText('authorized_scan', true)).toBe('This was an authorized scan of that address by its owner.')
-    expect(verdictText('out_of_scope_scan', true)).toBe('Our scanner was not authorized for that target; scanning of it has been stopped.')
-    for (const v of VERDICTS) {
-      for (const final of [true, false]) {
-        const text = verdictText(v, final)
-        expect(text).not.toMatch(/_/)
-        expect(text.length).toBeGreaterThan(20)
-      }
+  it('reporters read only the outcome the desk wrote, and only once resolved', () => {
+    expect(reporterOutcome('resolved', 'Handled.')).toBe('Handled.')
+    for (const st of ['open', 'investigating', 'awaiting_customer', 'dismissed'] as const) expect(reporterOutcome(st, 'Handled.')).toBeNull()
+  })
+
+  it('no outcome template names an authorization, a customer or a scan session', () => {
+    expect(OUTCOME_TEMPLATES.length).toBeGreaterThanOrEqual(3)
+    for (const t of OUTCOME_TEMPLATES) {
+      expect(t.text).not.toMatch(/authori[sz]|customer|session|verdict|_/i)
+      expect(new Set(OUTCOME_TEMPLATES.map((x) => x.id)).size).toBe(OUTCOME_TEMPLATES.length)
     }
-    expect(verdictText('out_of_scope_scan', false)).not.toBe(verdictText('out_of_scope_scan', true))
   })
 })

@@ -86,10 +86,12 @@ footer.site-foot ul { list-style: none; padding: 0; display: flex; flex-wrap: wr
 .notice a { color: inherit; }
 .badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 999px; font-size: 0.85rem; font-weight: 600; white-space: nowrap; border: 1px solid transparent; }
 .badge.active, .badge.resolved, .badge.authorized_scan, .badge.received { background: var(--ok-bg); color: var(--ok-ink); border-color: #9ccfab; }
-.badge.announced, .badge.investigating, .badge.open, .badge.not_our_ip { background: var(--info-bg); color: var(--info-ink); border-color: #a9c0ef; }
+.badge.announced, .badge.investigating, .badge.under_review, .badge.open, .badge.not_our_ip { background: var(--info-bg); color: var(--info-ink); border-color: #a9c0ef; }
 .badge.retiring, .badge.awaiting_customer, .badge.our_ip_no_session { background: var(--warn-bg); color: var(--warn-ink); border-color: #e2bd7a; }
 .badge.out_of_scope_scan, .badge.dismissed, .badge.closed { background: var(--bad-bg); color: var(--bad-ink); border-color: #eba6b0; }
 .badge.neutral { background: var(--panel); color: var(--ink); border-color: var(--line); }
+.steps { display: flex; gap: 1.5rem; list-style: none; padding: 0; margin: 0.5rem 0; }
+.steps li[aria-current] { text-decoration: underline; }
 
 /* tables (cards on narrow screens) */
 .table-wrap { overflow-x: auto; }

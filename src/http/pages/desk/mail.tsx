@@ -18,7 +18,7 @@ import { ErrorSummary, FieldError, Layout } from '../layout.js'
 import { dateTime, formFields, sendPage } from '../render.js'
 import type { DeskSession } from '../../../db/desk-session-repository.js'
 import { CSRF_FIELD, currentDeskSession, hasScope, sameOriginPost, sessionCsrfOk } from './session.js'
-import { DeskBar, DeskMessage } from './views.js'
+import { DeskBar, DeskMessage } from './views/shared.js'
 
 const PAGE = 100
 

@@ -1,15 +1,18 @@
 /**
  * @module http/pages/desk/routes
- * The abuse desk in the browser: `/desk` (sign-in or the case queue), `/desk/cases/{id}`
- * and the posts that sign in and out, assign, add notes and move cases. Reads use the
- * repository functions the triage API uses; changes go through db/case-actions.ts, the
- * same functions the API calls, so the rules, history and audit events are the same.
+ * The abuse desk in the browser: `/desk` (sign-in or the case queue), `/desk/cases/{id}`,
+ * `/desk/exclusions`, and the posts that sign in and out, assign, add notes, move cases
+ * and add or remove exclusions. Reads use the repository functions the API uses; changes
+ * go through db/case-actions.ts and db/exclusion-actions.ts, the same functions the API
+ * calls, so the rules, history and audit events are the same.
  */
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { appendAudit } from '../../../db/audit-repository.js'
 import { addCaseNote, assignCase, transitionCase, type CaseActor } from '../../../db/case-actions.js'
-import { getCase, listCases, listHistory, listNotes } from '../../../db/case-repository.js'
+import { casesFollowing, getCase, listCases, listHistory, listNotes } from '../../../db/case-repository.js'
+import { createExclusion, removeExclusion } from '../../../db/exclusion-actions.js'
+import { exclusionColumns, listExclusions, toExclusion } from '../../../db/exclusion-repository.js'
 import { countCasesByStatus } from '../../../db/desk-queue-repository.js'
 import { createDeskSession, deleteDeskSession, deleteExpiredDeskSessions, type DeskSession } from '../../../db/desk-session-repository.js'
 import { listReportsOfCase, listSessionLinksOfCase } from '../../../db/report-repository.js'
@@ -19,6 +22,7 @@ import { DomainError } from '../../../domain/errors.js'
 import { isCaseStatus, type CaseStatus } from '../../../domain/intake/case-state.js'
 import { decodeCursor, encodeCursor } from '../../../domain/intake/cursor.js'
 import { isVerdict, type Verdict } from '../../../domain/intake/verdicts.js'
+import { DEFAULT_EXCLUSION_POLICY, type ExclusionPolicy } from '../../../domain/exclusion-rules.js'
 import { TOKEN_PATTERN } from '../../../domain/tokens.js'
 import type { AppEnv } from '../../app-env.js'
 import { limitBody, KIB } from '../../intake-body.js'
@@ -32,8 +36,13 @@ import {
   sameOriginPost,
   sessionCsrfOk,
   setSessionCookie,
+  type Scope,
 } from './session.js'
-import { CasePage, DeskBar, DeskMessage, QueuePage, SignInPage, type ActionError, type QueueFilter } from './views.js'
+import { CasePage, type ActionError, type CaseDraft } from './views/case.js'
+import { ExclusionsPage, type ExclusionDraft } from './views/exclusions.js'
+import { QueuePage, type QueueFilter } from './views/queue.js'
+import { DeskBar, DeskMessage } from './views/shared.js'
+import { SignInPage } from './views/sign-in.js'
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 const PAGE_SIZE = 50
@@ -41,6 +50,8 @@ const NOTICES: Record<string, string> = {
   note: 'Note added.',
   assign: 'Assignee saved.',
   transition: 'Case status changed.',
+  exclusion: 'Target excluded from scanning.',
+  'exclusion-removed': 'Exclusion removed.',
   'signed-in': 'Signed in.',
 }
 
@@ -125,7 +136,8 @@ async function casePage(
   c: Context<AppEnv>,
   s: DeskSession,
   id: string,
-  extra: { error?: ActionError; draft?: { body?: string; visibility?: string; assignee?: string }; status?: 200 | 400 | 409 } = {},
+  policy: ExclusionPolicy,
+  extra: { error?: ActionError; draft?: CaseDraft; status?: 200 | 400 | 409 } = {},
 ): Promise<Response> {
   const db = c.get('db')
   const k = await getCase(db, id)
@@ -135,6 +147,8 @@ async function casePage(
   const notes = await listNotes(db, k.id)
   const history = await listHistory(db, k.id)
   const sessions = await loadSessions(db, [...new Set(links.map((l) => l.sessionId))], { maxTargets: 100 })
+  const exclusions = (await exclusionColumns(db).where('case_id', '=', k.id).orderBy('created_at').execute()).map(toExclusion)
+  const followedBy = await casesFollowing(db, k.id)
   const notice = extra.error ? undefined : NOTICES[c.req.query('done') ?? '']
   return sendPage(
     c,
@@ -151,37 +165,66 @@ async function casePage(
       notice={notice}
       error={extra.error}
       draft={extra.draft}
+      policy={policy}
+      canExclude={hasScope(s, 'exclusions:write')}
+      exclusions={exclusions}
+      followedBy={followedBy}
     />,
     { status: extra.status ?? 200 },
   )
 }
 
 /**
- * Runs a desk form post: same-site check, live session, CSRF token, triage scope. Domain
- * errors (invalid input, a transition the state machine refuses) show the case page again
- * with the message next to the form; success goes back to the case page (303).
+ * The checks every desk form post passes: same-site, live session, CSRF token, scope.
+ * Returns the session and fields, or the page that refuses.
  */
-async function casePost(
-  c: Context<AppEnv>,
-  now: () => Date,
-  form: ActionError['form'],
-  run: (fields: URLSearchParams, actor: CaseActor, id: string) => Promise<unknown>,
-): Promise<Response> {
+async function deskForm(c: Context<AppEnv>, now: () => Date, scope: Scope): Promise<{ s: DeskSession; fields: URLSearchParams } | Response> {
   if (!sameOriginPost(c)) return refused(c, null, FORM_GONE)
   const s = await currentDeskSession(c, now())
   if (!s) return signInPage(c, { notice: 'Your desk session has ended. Sign in again; nothing was changed.', status: 403 })
   const fields = await formFields(c)
   if (!sessionCsrfOk(s, fields)) return refused(c, s, FORM_GONE)
-  if (!hasScope(s, 'reports:triage')) return refused(c, s, 'Your token lacks the scope reports:triage that changing cases needs.')
+  if (!hasScope(s, scope)) return refused(c, s, `Your token lacks the scope ${scope} that this needs.`)
+  return { s, fields }
+}
+
+function caseDraft(f: URLSearchParams): CaseDraft {
+  const v = (k: string) => f.get(k) ?? undefined
+  return {
+    body: v('body'),
+    visibility: v('visibility'),
+    assignee: v('assignee'),
+    reportRefs: f.getAll('reportRefs'),
+    outcome: v('outcome'),
+    outcomeTemplate: v('outcomeTemplate'),
+    reason: v('reason'),
+  }
+}
+
+/**
+ * Runs a desk form post on a case. Domain errors (invalid input, a transition the state
+ * machine refuses) show the case page again with the message next to the form; success
+ * goes back to the case page (303).
+ */
+async function casePost(
+  c: Context<AppEnv>,
+  now: () => Date,
+  policy: ExclusionPolicy,
+  form: ActionError['form'],
+  run: (fields: URLSearchParams, actor: CaseActor, id: string) => Promise<unknown>,
+): Promise<Response> {
+  const checked = await deskForm(c, now, 'reports:triage')
+  if (checked instanceof Response) return checked
+  const { s, fields } = checked
   const id = c.req.param('id') ?? ''
   try {
     await run(fields, { name: s.token.name, audit: `token:${s.token.id}` }, id)
   } catch (e) {
     if (!(e instanceof DomainError)) throw e
     if (e.status === 404) return refused(c, s, 'There is no case with this id.', 404)
-    return casePage(c, s, id, {
+    return casePage(c, s, id, policy, {
       error: { form, message: e.message, ...(e.field ? { field: e.field } : {}) },
-      draft: { body: fields.get('body') ?? undefined, visibility: fields.get('visibility') ?? undefined, assignee: fields.get('assignee') ?? undefined },
+      draft: caseDraft(fields),
       status: e.status === 409 ? 409 : 400,
     })
   }
@@ -189,7 +232,40 @@ async function casePost(
   return c.redirect(`/desk/cases/${encodeURIComponent(id)}?done=${form}`, 303)
 }
 
-export function registerDeskRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): void {
+async function exclusionsPage(
+  c: Context<AppEnv>,
+  s: DeskSession,
+  now: Date,
+  policy: ExclusionPolicy,
+  extra: { error?: { message: string; field?: string }; draft?: ExclusionDraft; status?: 200 | 400 | 404 | 409 } = {},
+): Promise<Response> {
+  const exclusions = await listExclusions(c.get('db'), { limit: 500 })
+  const notice = extra.error ? undefined : NOTICES[c.req.query('done') ?? '']
+  return sendPage(
+    c,
+    <ExclusionsPage
+      bar={bar(s)}
+      csrf={s.csrfToken}
+      canExclude={hasScope(s, 'exclusions:write')}
+      policy={policy}
+      exclusions={exclusions}
+      now={now}
+      notice={notice}
+      error={extra.error}
+      draft={extra.draft}
+    />,
+    { status: extra.status ?? 200 },
+  )
+}
+
+/** A date field (YYYY-MM-DD) means "until the end of that UTC day". */
+function endOfDay(v: string): string | null {
+  if (v === '') return null
+  if (!validDay(v)) throw new DomainError('validation_failed', 'Give the last day as a date such as 2027-01-31.', { field: 'expiresAt' })
+  return new Date(new Date(`${v}T00:00:00Z`).getTime() + 86_400_000).toISOString()
+}
+
+export function registerDeskRoutes(app: OpenAPIHono<AppEnv>, now: () => Date, policy: ExclusionPolicy = DEFAULT_EXCLUSION_POLICY): void {
   const small = limitBody(16 * KIB, 'A desk form')
 
   app.get('/desk', async (c) => {
@@ -239,20 +315,22 @@ export function registerDeskRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): v
   app.get('/desk/cases/:id', async (c) => {
     const s = await currentDeskSession(c, now())
     if (!s) return signInPage(c, { notice: 'Sign in to see this case.' })
-    return casePage(c, s, c.req.param('id'))
+    return casePage(c, s, c.req.param('id'), policy)
   })
 
   app.post('/desk/cases/:id/notes', limitBody(64 * KIB, 'A note'), (c) =>
-    casePost(c, now, 'note', (f, actor, id) => {
+    casePost(c, now, policy, 'note', (f, actor, id) => {
       const visibility = f.get('visibility') ?? 'internal'
       if (visibility !== 'internal' && visibility !== 'reporter') {
         throw new DomainError('validation_failed', 'Choose who may read the note: internal or reporter.', { field: 'visibility' })
       }
-      return addCaseNote(c.get('db'), id, { body: f.get('body') ?? '', visibility }, actor, now())
+      // ticked boxes only count for a note to reporters
+      const reportRefs = visibility === 'reporter' ? f.getAll('reportRefs') : []
+      return addCaseNote(c.get('db'), id, { body: f.get('body') ?? '', visibility, reportRefs }, actor, now())
     }),
   )
 
-  app.post('/desk/cases/:id/assign', small, (c) => casePost(c, now, 'assign', (f, actor, id) => {
+  app.post('/desk/cases/:id/assign', small, (c) => casePost(c, now, policy, 'assign', (f, actor, id) => {
       // the form's empty field means "nobody"
       const assignee = (f.get('assignee') ?? '').trim()
       return assignCase(c.get('db'), id, assignee === '' ? null : assignee, actor, now())
@@ -260,13 +338,85 @@ export function registerDeskRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): v
   )
 
   app.post('/desk/cases/:id/transition', small, (c) =>
-    casePost(c, now, 'transition', (f, actor, id) => {
+    casePost(c, now, policy, 'transition', (f, actor, id) => {
       const to = f.get('to') ?? ''
       if (!isCaseStatus(to)) throw new DomainError('validation_failed', 'Choose a status to move the case to.', { field: 'to' })
       const v = f.get('verdict') ?? ''
       if (v !== '' && !isVerdict(v)) throw new DomainError('validation_failed', 'Choose one of the listed verdicts.', { field: 'verdict' })
-      const reason = (f.get('reason') ?? '').trim()
-      return transitionCase(c.get('db'), id, { to, verdict: v === '' ? undefined : v, reason: reason === '' ? undefined : reason }, actor, now())
+      const opt = (k: string) => {
+        const x = (f.get(k) ?? '').trim()
+        return x === '' ? undefined : x
+      }
+      return transitionCase(
+        c.get('db'),
+        id,
+        { to, verdict: v === '' ? undefined : v, reason: opt('reason'), outcome: opt('outcome'), outcomeTemplate: opt('outcomeTemplate') },
+        actor,
+        now(),
+      )
     }),
   )
+
+  app.get('/desk/exclusions', async (c) => {
+    const t = now()
+    const s = await currentDeskSession(c, t)
+    if (!s) return signInPage(c, { notice: 'Sign in to see the exclusion list.' })
+    return exclusionsPage(c, s, t, policy)
+  })
+
+  // one target at a time, from the exclusion list or from a case's reported targets
+  app.post('/desk/exclusions', small, async (c) => {
+    const checked = await deskForm(c, now, 'exclusions:write')
+    if (checked instanceof Response) return checked
+    const { s, fields } = checked
+    const t = now()
+    const caseId = (fields.get('caseId') ?? '').trim()
+    const draft: ExclusionDraft = {
+      prefix: fields.get('prefix') ?? '',
+      reason: fields.get('reason') ?? '',
+      expiresOn: fields.get('expiresOn') ?? '',
+      overrideReason: fields.get('overrideReason') ?? '',
+    }
+    try {
+      const overrideReason = (draft.overrideReason ?? '').trim()
+      await c.get('db').transaction().execute(async (trx) =>
+        createExclusion(
+          trx,
+          {
+            prefix: draft.prefix ?? '',
+            reason: draft.reason ?? '',
+            expiresAt: endOfDay((draft.expiresOn ?? '').trim()),
+            caseId: caseId === '' ? null : caseId,
+            override: overrideReason === '' ? null : { reason: overrideReason },
+            actor: { name: s.token.name, audit: `token:${s.token.id}` },
+            source: 'desk',
+          },
+          t,
+          policy,
+        ),
+      )
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e
+      const error = { message: e.message, ...(e.field ? { field: e.field } : {}) }
+      const status = e.status === 409 ? 409 : e.status === 404 ? 404 : 400
+      if (caseId) return casePage(c, s, caseId, policy, { error: { form: 'exclusion', ...error }, status: status === 404 ? 400 : status })
+      return exclusionsPage(c, s, t, policy, { error, draft, status })
+    }
+    await touchToken(c.get('db'), s.token.id, t).catch(() => undefined)
+    return c.redirect(caseId ? `/desk/cases/${encodeURIComponent(caseId)}?done=exclusion` : '/desk/exclusions?done=exclusion', 303)
+  })
+
+  app.post('/desk/exclusions/:id/remove', small, async (c) => {
+    const checked = await deskForm(c, now, 'exclusions:write')
+    if (checked instanceof Response) return checked
+    const { s, fields } = checked
+    const t = now()
+    try {
+      await removeExclusion(c.get('db'), { id: c.req.param('id'), reason: fields.get('reason'), actor: { name: s.token.name, audit: `token:${s.token.id}` }, source: 'desk' }, t)
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e
+      return exclusionsPage(c, s, t, policy, { error: { message: e.message }, status: e.status === 404 ? 404 : 400 })
+    }
+    return c.redirect('/desk/exclusions?done=exclusion-removed', 303)
+  })
 }

@@ -22,7 +22,7 @@ export const DESK_COOKIE_PATH = '/desk'
 export const CSRF_FIELD = 'csrf'
 const LOGIN_COOKIE_MAX_AGE = 3600
 
-export type Scope = 'reports:read' | 'reports:triage'
+export type Scope = 'reports:read' | 'reports:triage' | 'exclusions:write'
 
 export async function currentDeskSession(c: Context<AppEnv>, now: Date): Promise<DeskSession | null> {
   const id = getCookie(c, DESK_COOKIE)

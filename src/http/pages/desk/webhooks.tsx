@@ -18,7 +18,7 @@ import { redeliver } from '../../routes/admin-webhooks.js'
 import { Layout, MessagePage } from '../layout.js'
 import { dateTime, formFields, sendPage } from '../render.js'
 import { CSRF_FIELD, currentDeskSession, sameOriginPost, sessionCsrfOk } from './session.js'
-import { DeskBar } from './views.js'
+import { DeskBar } from './views/shared.js'
 
 const SCOPE = 'webhooks:write'
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
