@@ -5,6 +5,9 @@
 #
 #   bash scripts/blackbox.sh              # both targets (what CI runs)
 #   bash scripts/blackbox.sh node         # one target: node | workerd
+#   bash scripts/blackbox.sh prism        # the suite through Prism's validating proxy in front of
+#                                         # the Node server: every response must match /openapi.json
+#                                         # (CI runs this too; see "API contract" in the README)
 #
 # BLACKBOX_PG_URL (default postgres://postgres@127.0.0.1:5432/test) must reach a server where
 # that user may create databases. Everything listens on 127.0.0.1; every wait is bounded;
@@ -16,8 +19,8 @@ BIN="$ROOT/node_modules/.bin"
 PG_ADMIN_URL="${BLACKBOX_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
 TARGETS="${1:-both}"
 case "$TARGETS" in
-  both | node | workerd) ;;
-  *) echo "usage: $0 [both|node|workerd]" >&2 && exit 2 ;;
+  both | node | workerd | prism) ;;
+  *) echo "usage: $0 [both|node|workerd|prism]" >&2 && exit 2 ;;
 esac
 export WRANGLER_SEND_METRICS=false
 
@@ -26,6 +29,7 @@ export WRANGLER_LOG_PATH="$WORK/wrangler-logs"
 DB_NAME=""
 SERVER_PID=""
 SERVER_LOG=""
+PRISM_PID=""
 SUITE_PID=""
 SEEDED=""
 FAILED=""
@@ -35,7 +39,14 @@ log() { printf '[blackbox] %s\n' "$*"; }
 helper() { "$BIN/tsx" scripts/blackbox.ts "$@"; }
 cli() { DATABASE_URL="$DB_URL" npm run -s cli -- "$@"; }
 
+stop_prism() {
+  [ -n "$PRISM_PID" ] || return 0
+  kill -TERM -- "-$PRISM_PID" 2>/dev/null || true
+  PRISM_PID=""
+}
+
 stop_server() {
+  stop_prism
   [ -n "$SERVER_PID" ] || return 0
   local pid=$SERVER_PID
   SERVER_PID=""
@@ -79,7 +90,7 @@ test_target() {
   log "suite against $name at $base"
   local rc=0
   # in the background + wait, so that INT/TERM run the cleanup at once instead of after the suite
-  BLACKBOX_BASE_URL="$base" BLACKBOX_ADMIN_TOKEN="$ADMIN_TOKEN" BLACKBOX_OTHER_TOKEN="$OTHER_TOKEN" \
+  BLACKBOX_PROXY="$([ "$name" = prism ] && echo prism || true)" BLACKBOX_BASE_URL="$base" BLACKBOX_ADMIN_TOKEN="$ADMIN_TOKEN" BLACKBOX_OTHER_TOKEN="$OTHER_TOKEN" \
     timeout --kill-after=10 600 "$BIN/vitest" run --config vitest.blackbox.config.ts \
     --reporter=default --reporter=json --outputFile.json="$WORK/$name.json" &
   SUITE_PID=$!
@@ -106,7 +117,46 @@ FEED_SIGNING_KEY="$(npm run -s cli -- keygen | sed -n 's/^FEED_SIGNING_KEY=//p')
 # the Worker gets the key the way a secret arrives (an env file, not the command line)
 (umask 077 && printf 'FEED_SIGNING_KEY=%s\n' "$FEED_SIGNING_KEY" >"$WORK/worker.env")
 
-if [ "$TARGETS" != workerd ]; then
+if [ "$TARGETS" = prism ]; then
+  PORT="$(helper free-port)"
+  PRISM_PORT="$(helper free-port)"
+  SERVER_LOG="$WORK/node.log"
+  log "Node server (npm start) on 127.0.0.1:$PORT"
+  DATABASE_URL="$DB_URL" HOST=127.0.0.1 PORT="$PORT" LOG_LEVEL=warn DEMO_DATA=off FEED_SIGNING_KEY="$FEED_SIGNING_KEY" \
+    setsid npm start >"$SERVER_LOG" 2>&1 </dev/null &
+  SERVER_PID=$!
+  helper wait-ready "http://127.0.0.1:$PORT" 90 "$SERVER_PID" || { tail -n 60 "$SERVER_LOG"; exit 1; }
+  # the document as this server serves it (same code, no database needed)
+  "$BIN/tsx" scripts/openapi-document.ts "$WORK/openapi.json"
+  PRISM_LOG="$WORK/prism.log"
+  log "Prism validating proxy on 127.0.0.1:$PRISM_PORT in front of it"
+  # Not --errors: with it Prism answers for the server wherever a request breaks the document
+  # (no token, unknown path, HEAD, the undocumented /openapi.json), and the suite checks the
+  # server's own answers to exactly those. Response violations still fail: every answer that
+  # breaks the document carries `sl-violations` (tests/blackbox/support/target.ts throws on
+  # it) and is logged by Prism's VALIDATOR (scanned below). No CORS headers of Prism's own.
+  setsid "$BIN/prism" proxy --cors=false -h 127.0.0.1 -p "$PRISM_PORT" \
+    "$WORK/openapi.json" "http://127.0.0.1:$PORT" >"$PRISM_LOG" 2>&1 </dev/null &
+  PRISM_PID=$!
+  SERVER_LOG="$PRISM_LOG"
+  test_target prism "http://127.0.0.1:$PRISM_PORT"
+  # response violations only: request ones are the suite's deliberate bad input
+  # (each names the request it belongs to; the suite runs one request at a time). The .sig
+  # alias is exempt: outside the document, and Prism routes it to /v1/versions/{serial}.
+  awk '/\[HTTP SERVER\] [a-z]+ \// { req = $0; sub(/.*\[HTTP SERVER\] /, "", req); sub(/ [^ ]+ +(info|error|warning) .*/, "", req) }
+       /Violation: response|✖ +fatal/ && req !~ /^get \/v1\/versions\/[0-9]+\.sig/ { print req ": " $0 }' \
+    "$PRISM_LOG" >"$WORK/violations.txt"
+  if [ -s "$WORK/violations.txt" ]; then
+    FAILED=1
+    log "Prism reported $(wc -l <"$WORK/violations.txt") contract violation line(s):"
+    head -n 80 "$WORK/violations.txt"
+  else
+    log "Prism: no contract violations in $(grep -c . "$PRISM_LOG") log lines"
+  fi
+  stop_server
+fi
+
+if [ "$TARGETS" = both ] || [ "$TARGETS" = node ]; then
   PORT="$(helper free-port)"
   SERVER_LOG="$WORK/node.log"
   log "Node server (npm start) on 127.0.0.1:$PORT"
@@ -117,7 +167,7 @@ if [ "$TARGETS" != workerd ]; then
   stop_server
 fi
 
-if [ "$TARGETS" != node ]; then
+if [ "$TARGETS" = both ] || [ "$TARGETS" = workerd ]; then
   PORT="$(helper free-port)"
   INSPECTOR_PORT="$(helper free-port)"
   SERVER_LOG="$WORK/workerd.log"

@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps) {
     limiter: deps.rateLimiter ?? postgresRateLimiter,
     context: { probes: deps.optOutProbes ?? NO_PROBES, policy: deps.exclusionPolicy ?? DEFAULT_EXCLUSION_POLICY, publicUrl: deps.publicUrl ?? null },
   })
-  registerOpenApiRoutes(app)
+  registerOpenApiRoutes(app, deps.publicUrl)
   registerApiDocsRoutes(app)
 
   app.notFound((c) =>

@@ -52,8 +52,11 @@ describe('catalogue administration', () => {
     const slug = await expectProblem(await admin('/v1/admin/ranges', { method: 'POST', json: { prefix: runPrefix(), pool: 'Not A Slug', region: 'eu' } }), 400)
     expect(slug.errors?.[0]?.field).toBe('pool')
     await expectProblem(await admin('/v1/admin/ranges', { method: 'POST', json: { prefix: runPrefix(), pool: 'a', region: 'b', owner: 'x' } }), 400, 'validation_failed')
-    const notJson = await admin('/v1/admin/ranges', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prefix":' })
-    await expectProblem(notJson, 400)
+    // Prism cannot parse a broken JSON body to forward it, and answers itself
+    if (!target.behindPrism) {
+      const notJson = await admin('/v1/admin/ranges', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"prefix":' })
+      await expectProblem(notJson, 400)
+    }
   })
 
   it('refuses a range overlapping the catalogue with 409', async () => {

@@ -6,7 +6,11 @@
  * scripts/blackbox.sh gives both targets the same FEED_SIGNING_KEY.
  */
 import { describe, expect, it } from 'vitest'
-import { api, latestSerial } from './support/target.js'
+import { api, latestSerial, target } from './support/target.js'
+
+// Prism's proxy does not hand bodies on byte for byte: binary ones arrive as UTF-8 text (64
+// signature bytes as 112) and JSON is serialised again, so byte-exact checks skip it
+const bodiesIntact = !target.behindPrism
 
 async function publicKey(): Promise<CryptoKey> {
   const res = await api('/.well-known/scangate-feed-key.pem')
@@ -18,7 +22,7 @@ async function publicKey(): Promise<CryptoKey> {
 }
 
 describe('feed signatures', () => {
-  it('GET /v1/versions/{serial}/signature verifies against the exact bytes of that version', async () => {
+  it.runIf(bodiesIntact)('GET /v1/versions/{serial}/signature verifies against the exact bytes of that version', async () => {
     const key = await publicKey()
     const serial = await latestSerial()
     const doc = new Uint8Array(await (await api(`/v1/versions/${serial}`)).arrayBuffer())
@@ -36,7 +40,7 @@ describe('feed signatures', () => {
     expect(Buffer.from(await (await api(`/v1/versions/${serial}.sig`)).arrayBuffer())).toEqual(Buffer.from(sig))
   })
 
-  it('every feed and snippet body carries Content-Digest and an RFC 9421 signature of its own bytes', async () => {
+  it.runIf(bodiesIntact)('every feed and snippet body carries Content-Digest and an RFC 9421 signature of its own bytes', async () => {
     const key = await publicKey()
     for (const path of ['/v1/ranges', '/v1/ranges.txt?family=ipv4', '/v1/ranges.csv', '/v1/rules/nftables', '/v1/changes']) {
       const res = await api(path)

@@ -11,15 +11,15 @@ import { errors } from '../schemas.js'
 
 const AuditEventSchema = z
   .object({
-    seq: z.number().int(),
-    at: z.string(),
-    actor: z.string(),
-    action: z.string(),
-    objectType: z.string(),
-    objectId: z.string().nullable(),
-    diff: z.record(z.string(), z.unknown()),
-    prevHash: z.string(),
-    hash: z.string(),
+    seq: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
+    at: z.string().max(2048),
+    actor: z.string().max(2048),
+    action: z.string().max(2048),
+    objectType: z.string().max(2048),
+    objectId: z.string().max(2048).nullable(),
+    diff: z.record(z.string().max(2048), z.unknown()),
+    prevHash: z.string().max(2048),
+    hash: z.string().max(2048),
   })
   .openapi('AuditEvent')
 
@@ -34,8 +34,8 @@ export function registerAdminAuditRoutes(app: OpenAPIHono<AppEnv>, now: () => Da
       middleware: [requireScope('audit:read', now)] as const,
       request: {
         query: z.object({
-          after: z.coerce.number().int().min(0).optional().openapi({ description: 'return events with seq greater than this' }),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          after: z.coerce.number().int().openapi({ format: 'int32' }).min(0).max(2_147_483_647).optional().openapi({ description: 'return events with seq greater than this' }),
+          limit: z.coerce.number().int().openapi({ format: 'int32' }).min(1).max(1000).default(100),
           action: z.string().max(64).optional(),
           objectType: z.string().max(64).optional(),
           objectId: z.string().max(128).optional(),
@@ -44,7 +44,7 @@ export function registerAdminAuditRoutes(app: OpenAPIHono<AppEnv>, now: () => Da
       responses: {
         200: {
           description: 'Events',
-          content: { 'application/json': { schema: z.object({ events: z.array(AuditEventSchema), next: z.string().nullable() }) } },
+          content: { 'application/json': { schema: z.object({ events: z.array(AuditEventSchema).max(1000), next: z.string().max(2048).nullable() }) } },
         },
         ...errors(400, 401, 403),
       },

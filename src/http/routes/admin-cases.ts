@@ -84,7 +84,7 @@ function evidenceJson(e: DeskEvidence) {
   }
 }
 
-const IdParam = z.object({ id: z.string().openapi({ description: 'Case id (UUID)' }) })
+const IdParam = z.object({ id: z.string().max(2048).openapi({ description: 'Case id (UUID)' }) })
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 function parseDay(errs: FieldErrors, field: string, v: string | undefined): string | undefined {
@@ -117,7 +117,7 @@ export function registerAdminCaseRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       middleware: [read] as const,
       request: { query: CaseListQuerySchema },
       responses: {
-        200: { description: 'A page of cases', content: { 'application/json': { schema: z.object({ cases: z.array(CaseSummarySchema), nextCursor: z.string().nullable() }) } } },
+        200: { description: 'A page of cases', content: { 'application/json': { schema: z.object({ cases: z.array(CaseSummarySchema).max(1000), nextCursor: z.string().max(2048).nullable() }) } } },
         ...errors(400, 401, 403),
       },
     }),
@@ -314,7 +314,7 @@ export function registerAdminCaseRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       responses: {
         200: {
           description: 'Templates',
-          content: { 'application/json': { schema: z.object({ templates: z.array(z.object({ id: z.string(), label: z.string(), text: z.string() })) }) } },
+          content: { 'application/json': { schema: z.object({ templates: z.array(z.object({ id: z.string().max(64), label: z.string().max(200), text: z.string().max(16000) })).max(100) }) } },
         },
         ...errors(401, 403),
       },

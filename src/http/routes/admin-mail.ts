@@ -26,9 +26,9 @@ const MailItemSchema = z
     subject: z.string().max(500).nullable(),
     status: z.enum(STATUSES),
     reason: z.string().max(1000).nullable(),
-    sizeBytes: z.number().int(),
+    sizeBytes: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
     sha256: z.string().max(64),
-    reportCount: z.number().int(),
+    reportCount: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
     rawPurged: z.boolean(),
   })
   .openapi('MailItem')
@@ -39,7 +39,7 @@ const ManualReportSchema = z
     target: z.string().max(64).openapi({ example: '203.0.113.5' }),
     observedFrom: z.string().max(40).openapi({ example: '2026-11-29T10:00:00Z' }),
     observedTo: z.string().max(40).optional(),
-    ports: z.array(z.number().int()).max(1024).optional(),
+    ports: z.array(z.number().int().min(0).max(2147483647).openapi({ format: 'int32' })).max(1024).optional(),
     protocol: z.string().max(16).optional(),
     category: z.enum(CATEGORIES).optional(),
     description: z.string().max(4000).optional(),
@@ -67,7 +67,7 @@ export function registerAdminMailRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       summary: 'Stored e-mail by status, newest first (default: the unparsed-mail queue)',
       security: [{ bearerAuth: ['reports:read'] }],
       middleware: [read] as const,
-      request: { query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().min(1).max(200).optional() }) },
+      request: { query: z.object({ status: z.enum(STATUSES).optional(), limit: z.coerce.number().int().openapi({ format: 'int32' }).min(1).max(200).optional() }) },
       responses: {
         200: { description: 'Messages', content: { 'application/json': { schema: z.object({ mail: z.array(MailItemSchema).max(200) }) } } },
         ...errors(400, 401, 403),

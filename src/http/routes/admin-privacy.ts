@@ -40,7 +40,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       middleware: [auth] as const,
       request: { body: { required: true, content: { 'application/json': { schema: SubjectSchema } } } },
       responses: {
-        200: { description: 'The export', content: { 'application/json': { schema: z.object({ email: z.string(), exportedAt: z.string(), reports: z.array(z.record(z.string(), z.unknown())), subscriptions: z.array(z.record(z.string(), z.unknown())).max(1000) }) } } },
+        200: { description: 'The export', content: { 'application/json': { schema: z.object({ email: z.string().max(1000), exportedAt: z.string().max(64), reports: z.array(z.record(z.string().max(256), z.unknown())).max(100_000), subscriptions: z.array(z.record(z.string().max(256), z.unknown())).max(1000) }) } } },
         ...errors(400, 401, 403),
       },
     }),
@@ -70,8 +70,8 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
           content: {
             'application/json': {
               schema: z.object({
-                erasedAt: z.string(),
-                reports: z.array(z.string()),
+                erasedAt: z.string().max(64),
+                reports: z.array(z.string().max(64)).max(100_000),
                 contacts: z.number(),
                 evidence: z.number(),
                 xarfDocuments: z.number(),

@@ -49,7 +49,7 @@ export function rangeJson(r: RangeRecord, now: Date) {
   }
 }
 
-const IdParam = z.object({ id: z.string().uuid('id must be a range id (UUID)') })
+const IdParam = z.object({ id: z.string().max(2048).uuid('id must be a range id (UUID)') })
 const security = [{ bearerAuth: ['ranges:write'] }]
 
 export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext, now: () => Date, onPublished?: (serial: number) => void): void {
@@ -64,7 +64,7 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
       security,
       middleware: [auth] as const,
       responses: {
-        200: { description: 'Ranges', content: { 'application/json': { schema: z.object({ ranges: z.array(RangeSchema) }) } } },
+        200: { description: 'Ranges', content: { 'application/json': { schema: z.object({ ranges: z.array(RangeSchema).max(1000) }) } } },
         ...errors(401, 403),
       },
     }),
@@ -86,7 +86,7 @@ export function registerAdminRangeRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedCont
       middleware: [auth] as const,
       request: { body: { required: true, content: { 'application/json': { schema: RangeInputSchema } } } },
       responses: {
-        201: { description: 'Created', content: { 'application/json': { schema: z.object({ range: RangeSchema, warnings: z.array(z.string()) }) } } },
+        201: { description: 'Created', content: { 'application/json': { schema: z.object({ range: RangeSchema, warnings: z.array(z.string().max(2048)).max(1000) }) } } },
         ...errors(400, 401, 403, 409),
       },
     }),

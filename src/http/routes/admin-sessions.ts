@@ -34,7 +34,7 @@ export function sessionJson(s: SessionRecord) {
   }
 }
 
-const ExternalIdParam = z.object({ externalId: z.string().openapi({ example: 'scan-2026-11-01-0001' }) })
+const ExternalIdParam = z.object({ externalId: z.string().max(2048).openapi({ example: 'scan-2026-11-01-0001' }) })
 const security = [{ bearerAuth: ['sessions:write'] }]
 
 /**
@@ -75,8 +75,8 @@ export function registerAdminSessionRoutes(app: OpenAPIHono<AppEnv>, now: () => 
         body: { required: true, content: { 'application/json': { schema: SessionInputSchema } } },
       },
       responses: {
-        200: { description: 'Replaced', content: { 'application/json': { schema: z.object({ session: SessionSchema, relinkedReports: z.number().int() }) } } },
-        201: { description: 'Created', content: { 'application/json': { schema: z.object({ session: SessionSchema, relinkedReports: z.number().int() }) } } },
+        200: { description: 'Replaced', content: { 'application/json': { schema: z.object({ session: SessionSchema, relinkedReports: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }) }) } } },
+        201: { description: 'Created', content: { 'application/json': { schema: z.object({ session: SessionSchema, relinkedReports: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }) }) } } },
         ...errors(400, 401, 403, 413, 415),
       },
     }),
@@ -134,10 +134,10 @@ export function registerAdminSessionRoutes(app: OpenAPIHono<AppEnv>, now: () => 
           content: {
             'application/json': {
               schema: z.object({
-                created: z.number().int(),
-                updated: z.number().int(),
-                relinkedReports: z.number().int(),
-                sessions: z.array(z.object({ externalId: z.string(), created: z.boolean() })),
+                created: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
+                updated: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
+                relinkedReports: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
+                sessions: z.array(z.object({ externalId: z.string().max(2048), created: z.boolean() })).max(1000),
               }),
             },
           },

@@ -37,7 +37,7 @@ const WebhookSchema = z
     disabledAt: z.string().max(40).nullable(),
     disabledReason: z.string().max(300).nullable(),
     failingSince: z.string().max(40).nullable(),
-    consecutiveFailures: z.number().int(),
+    consecutiveFailures: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
     circuitOpenUntil: z.string().max(40).nullable(),
     lastSuccessAt: z.string().max(40).nullable(),
   })
@@ -48,8 +48,8 @@ const DeliverySchema = z
     outboxId: z.string().max(64),
     attemptedAt: z.string().max(40),
     ok: z.boolean(),
-    statusCode: z.number().int().nullable(),
-    latencyMs: z.number().int(),
+    statusCode: z.number().int().min(100).max(599).openapi({ format: 'int32' }).nullable(),
+    latencyMs: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }),
     error: z.string().max(300).nullable(),
   })
   .openapi('WebhookDelivery')
@@ -75,7 +75,7 @@ export function webhookJson(s: Subscription) {
   }
 }
 
-const IdParam = z.object({ id: z.string().uuid('id must be a subscription id (UUID)') })
+const IdParam = z.object({ id: z.string().max(36).uuid('id must be a subscription id (UUID)') })
 const security = [{ bearerAuth: ['webhooks:write'] }]
 
 async function webhookOr404(c: { get(k: 'db'): Parameters<typeof getSubscription>[0] }, id: string): Promise<Subscription> {
@@ -199,7 +199,7 @@ export function registerAdminWebhookRoutes(app: OpenAPIHono<AppEnv>, now: () => 
     'Send one delivery again (same webhook-id, so receivers dedupe it)',
     async (id, t, c) => redeliver(c.get('db'), id, c.req.param('outboxId') ?? '', t),
     'redeliver',
-    IdParam.extend({ outboxId: z.string().uuid('outboxId must be a delivery id (UUID)') }) as unknown as typeof IdParam,
+    IdParam.extend({ outboxId: z.string().max(36).uuid('outboxId must be a delivery id (UUID)') }) as unknown as typeof IdParam,
   )
 
   app.openapi(

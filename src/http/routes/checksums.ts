@@ -48,7 +48,7 @@ async function answer(
 }
 
 const checksumResponses = {
-  200: { description: 'Lower-case hex digest of the representation, nothing else', content: { 'text/plain': { schema: z.string().openapi({ example: 'd41d8cd98f00b204e9800998ecf8427e' }) } } },
+  200: { description: 'Lower-case hex digest of the representation, nothing else', content: { 'text/plain': { schema: z.string().max(64).openapi({ example: 'd41d8cd98f00b204e9800998ecf8427e' }) } } },
   304: { description: 'Not modified' },
   ...errors(400, 404, 503),
 }

@@ -49,12 +49,12 @@ export function registerExclusionRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       middleware: [requireScope('reports:read', now)] as const,
       request: {
         query: z.object({
-          cursor: z.string().optional(),
-          limit: z.string().optional().openapi({ description: '1–1000, default 200' }),
+          cursor: z.string().max(2048).optional(),
+          limit: z.string().max(2048).optional().openapi({ description: '1–1000, default 200' }),
         }),
       },
       responses: {
-        200: { description: 'Exclusions', content: { 'application/json': { schema: z.object({ exclusions: z.array(ExclusionSchema), nextCursor: z.string().nullable() }) } } },
+        200: { description: 'Exclusions', content: { 'application/json': { schema: z.object({ exclusions: z.array(ExclusionSchema).max(1000), nextCursor: z.string().max(2048).nullable() }) } } },
         ...errors(400, 401, 403),
       },
     }),
@@ -153,7 +153,7 @@ export function registerExclusionRoutes(app: OpenAPIHono<AppEnv>, now: () => Dat
       summary: 'Whether a target (address or CIDR block) is excluded from scanning',
       security: [{ bearerAuth: ['sessions:write'] }],
       middleware: [requireScope('sessions:write', now)] as const,
-      request: { query: z.object({ target: z.string().optional().openapi({ example: '203.0.113.5' }) }) },
+      request: { query: z.object({ target: z.string().max(2048).optional().openapi({ example: '203.0.113.5' }) }) },
       responses: {
         200: { description: 'The answer', content: { 'application/json': { schema: ExclusionCheckSchema } } },
         ...errors(400, 401, 403),

@@ -71,7 +71,7 @@ export function registerFeedSignatureRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedC
       tags: ['Feed'],
       summary: 'Public key (SPKI PEM) that verifies the feed signatures',
       responses: {
-        200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string() } } },
+        200: { description: 'PEM', content: { 'application/x-pem-file': { schema: z.string().max(2048) } } },
         ...errors(404),
       },
     }),

@@ -69,7 +69,7 @@ export function versionSummary(h: VersionHeader) {
 }
 
 const SerialParam = z.object({
-  serial: z.string().regex(/^[1-9][0-9]{0,9}$/, 'serial must be a positive integer').openapi({ example: '1' }),
+  serial: z.string().max(10).regex(/^[1-9][0-9]{0,9}$/, 'serial must be a positive integer').openapi({ example: '1' }),
 })
 
 /** The latest version, or null before the first publish. */
@@ -91,8 +91,8 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
   }
 
   app.openapi(rangesRoute('/v1/ranges', 'application/json', FeedDocumentSchema, 'Latest scanner ranges (JSON)'), latestAs('json'))
-  app.openapi(rangesRoute('/v1/ranges.txt', 'text/plain', z.string(), 'Latest scanner ranges, one prefix per line'), latestAs('txt'))
-  app.openapi(rangesRoute('/v1/ranges.csv', 'text/csv', z.string(), 'Latest scanner ranges as CSV'), latestAs('csv'))
+  app.openapi(rangesRoute('/v1/ranges.txt', 'text/plain', z.string().max(16_777_216), 'Latest scanner ranges, one prefix per line'), latestAs('txt'))
+  app.openapi(rangesRoute('/v1/ranges.csv', 'text/csv', z.string().max(16_777_216), 'Latest scanner ranges as CSV'), latestAs('csv'))
 
   app.openapi(
     createRoute({
@@ -102,12 +102,12 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       summary: 'Published versions, newest first',
       request: {
         query: z.object({
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
-          before: z.coerce.number().int().min(1).optional().openapi({ description: 'only versions with a smaller serial (paging)' }),
+          limit: z.coerce.number().int().openapi({ format: 'int32' }).min(1).max(1000).default(100),
+          before: z.coerce.number().int().openapi({ format: 'int32' }).min(1).max(2_147_483_647).optional().openapi({ description: 'only versions with a smaller serial (paging)' }),
         }),
       },
       responses: {
-        200: { description: 'Version headers', content: { 'application/json': { schema: z.object({ versions: z.array(VersionSummarySchema), next: z.string().nullable() }) } } },
+        200: { description: 'Version headers', content: { 'application/json': { schema: z.object({ versions: z.array(VersionSummarySchema).max(100_000), next: z.string().max(2048).nullable() }) } } },
         304: { description: 'Not modified (If-None-Match matched the ETag)' },
         ...errors(400, 503),
       },
@@ -165,13 +165,13 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       summary: 'What changed in each version after `since`',
       request: {
         query: z.object({
-          since: z.coerce.number().int().min(0).default(0).openapi({ description: 'serial you already have (0 = everything)' }),
+          since: z.coerce.number().int().openapi({ format: 'int32' }).min(0).max(2_147_483_647).default(0).openapi({ description: 'serial you already have (0 = everything)' }),
         }),
       },
       responses: {
         200: {
           description: 'Changes per version, oldest first',
-          content: { 'application/json': { schema: z.object({ since: z.number(), latest: z.number(), versions: z.array(VersionSummarySchema) }) } },
+          content: { 'application/json': { schema: z.object({ since: z.number(), latest: z.number(), versions: z.array(VersionSummarySchema).max(1000) }) } },
         },
         304: { description: 'Not modified (If-None-Match matched the ETag)' },
         ...errors(400, 404, 503),
@@ -200,7 +200,7 @@ export function registerFeedRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       tags: ['Feed'],
       summary: 'Atom feed: one entry per published version',
       responses: {
-        200: { description: 'Atom feed', content: { 'application/atom+xml': { schema: z.string() } } },
+        200: { description: 'Atom feed', content: { 'application/atom+xml': { schema: z.string().max(16_777_216) } } },
         304: { description: 'Not modified' },
         ...errors(404, 503),
       },

@@ -32,7 +32,7 @@ export function registerHealthRoutes(app: OpenAPIHono<AppEnv>): void {
       tags: ['Operations'],
       summary: 'Readiness: database reachable and schema current',
       responses: {
-        200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), schema: z.string() }) } } },
+        200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), schema: z.string().max(2048) }) } } },
         ...errors(503),
       },
     }),

@@ -147,10 +147,18 @@ function operationId(method: string, path: string): string {
   return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')
 }
 
+/** Paths whose answer never depends on the database, so never 503. */
+const NO_DATABASE = new Set(['/healthz', '/.well-known/scangate-feed-key.pem'])
+
+const RETRY_AFTER = {
+  description: 'Seconds to wait before retrying',
+  schema: { type: 'integer', format: 'int32', minimum: 1, maximum: 86_400 },
+}
+
 const RESPONSE_HEADERS: Record<string, ResponseObject['headers']> = {
-  '401': { 'WWW-Authenticate': { description: 'Always `Bearer realm="scangate"`', schema: { type: 'string' } } },
-  '429': { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
-  '503': { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+  '401': { 'WWW-Authenticate': { description: 'Always `Bearer realm="scangate"`', schema: { type: 'string', const: 'Bearer realm="scangate"' } } },
+  '429': { 'Retry-After': RETRY_AFTER },
+  '503': { 'Retry-After': RETRY_AFTER },
 }
 
 /**
@@ -175,11 +183,16 @@ export function completeDocument(generated: OpenApiDocument): OpenApiDocument {
       usedIds.add(op.operationId)
       const responses = (op.responses ??= {})
       // what middleware answers for every route of a kind, whether or not the route says so
-      if (op.security?.length) {
+      // public operations say so: a missing `security` reads as "forgot" to contract linters
+      op.security ??= []
+      if (op.security.length) {
         responses['401'] ??= problemResponse('401')
-        responses['403'] ??= problemResponse('403')
+        // the report status token has no scopes: it is right or it is unknown (401)
+        if (op.security.some((req) => !('statusToken' in req))) responses['403'] ??= problemResponse('403')
       }
       if (op.requestBody?.content) responses['415'] ??= problemResponse('415')
+      // every route but liveness reads the database (or a cache filled from it), which can be down
+      if (!NO_DATABASE.has(path)) responses['503'] ??= problemResponse('503')
       if ((op.parameters?.length || op.requestBody) && !responses['400']) responses['400'] = problemResponse('400')
       for (const [status, res] of Object.entries(responses)) {
         if (!res.content?.['application/problem+json']) continue
@@ -207,7 +220,9 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): OpenApiDocument {
     const generated = app.getOpenAPI31Document({
       openapi: '3.1.0',
       info: { title: 'scangate API', version: '1', description: INFO_DESCRIPTION },
-      servers: [{ url: '/', description: 'The server that serves this document' }],
+      // x-internal and "production": what API-inventory linters (OWASP API9) ask every server to declare
+      servers: [{ url: '/', description: 'production: the server that serves this document', 'x-internal': false } as { url: string }],
+      // replaced per request by the absolute URL (linters and code generators need one)
       externalDocs: { description: 'The API for people: every route, parameter and schema', url: '/docs' },
     }) as unknown as OpenApiDocument
     doc = completeDocument(generated)
@@ -216,15 +231,22 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>): OpenApiDocument {
   return doc
 }
 
-export function registerOpenApiRoutes(app: OpenAPIHono<AppEnv>): void {
+export function registerOpenApiRoutes(app: OpenAPIHono<AppEnv>, publicUrl?: string): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     description: 'API token created with `npm run cli -- token create --scopes …`; each route names the scope it needs.',
   })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'statusToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The `statusToken` returned once by `POST /v1/reports`: reads that one report only.',
+  })
   app.get(OPENAPI_PATH, (c) => {
     c.header('cache-control', 'public, max-age=300')
     c.header('access-control-allow-origin', '*')
-    return c.json(openApiDocument(app), 200)
+    const doc = openApiDocument(app)
+    const origin = publicUrl ?? new URL(c.req.url).origin
+    return c.json({ ...doc, externalDocs: { ...(doc.externalDocs as object), url: new URL('/docs', origin).href } }, 200)
   })
 }

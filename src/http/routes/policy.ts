@@ -10,8 +10,8 @@ const s = (n = 1000) => z.string().max(n)
 
 const PolicySchema = z
   .object({
-    noticeDays: z.number().int(),
-    reminderDays: z.number().int(),
+    noticeDays: z.number().int().min(0).max(3650).openapi({ format: 'int32' }),
+    reminderDays: z.number().int().min(0).max(3650).openapi({ format: 'int32' }),
     additions: s(),
     removals: s(),
     exceptions: s(),

@@ -45,7 +45,7 @@ import { isHttps } from '../transport.js'
 import { isJsonMediaType, KIB, limitBody, MAX_JSON_DEPTH, mediaType, MIB, parseJson, prefersHtml, tooDeep, tooLarge, unsupportedMediaType } from '../intake-body.js'
 import { jsonShape } from '../../domain/json-shape.js'
 import { findXarfOriginal, isXarfIdentityClash, type XarfOriginal } from '../../db/xarf-repository.js'
-import { ReportCreatedSchema, ReportDuplicateSchema, ReportInputSchema, ReportStatusSchema } from '../intake-schemas.js'
+import { ReportCreatedSchema, ReportDuplicateSchema, ReportInputSchema, ReportStatusSchema, XarfReportSchema } from '../intake-schemas.js'
 import { errors } from '../schemas.js'
 
 export const REPORT_MAX_BYTES = 256 * KIB
@@ -187,7 +187,10 @@ async function replayed(stored: StoredResponse, scope: string, key: string): Pro
 
 export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date, getClientIp: AppDeps['getClientIp']): void {
   app.openAPIRegistry.register('ReportInput', ReportInputSchema)
+  app.openAPIRegistry.register('XarfReport', XarfReportSchema)
   const inputRef = { $ref: '#/components/schemas/ReportInput' }
+  // a JSON body with `xarf_version` is read as XARF (see isXarf)
+  const jsonRef = { oneOf: [inputRef, { $ref: '#/components/schemas/XarfReport' }] }
 
   app.openapi(
     createRoute({
@@ -204,9 +207,9 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date, 
         'different content under that id is refused (409). XARF 1–3 and 4.0 drafts get 400 `unsupported_xarf_version`.',
       middleware: [intakeGate] as const,
       request: {
-        headers: z.object({ 'idempotency-key': z.string().optional().openapi({ description: 'Up to 255 visible ASCII characters' }) }),
+        headers: z.object({ 'idempotency-key': z.string().max(2048).optional().openapi({ description: 'Up to 255 visible ASCII characters' }) }),
         // documentation only: the handler parses the body itself (the XARF variant has other fields)
-        body: { required: true, content: { 'application/json': { schema: inputRef }, [FORM]: { schema: inputRef } } },
+        body: { required: true, content: { 'application/json': { schema: jsonRef }, [FORM]: { schema: inputRef } } },
       },
       responses: {
         200: {
@@ -215,7 +218,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date, 
         },
         201: { description: 'Received', content: { 'application/json': { schema: ReportCreatedSchema } } },
         303: { description: 'Browser form post: to the receipt page (token in a one-time cookie)' },
-        ...errors(400, 409, 413, 415, 422),
+        ...errors(400, 409, 413, 415, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -284,10 +287,11 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, now: () => Date, 
       path: '/v1/reports/{ref}',
       tags: ['Reports'],
       summary: 'Status of your report (send the status token as a bearer token)',
-      request: { params: z.object({ ref: z.string().openapi({ example: 'R-7K3M9Q2XTV' }) }) },
+      security: [{ statusToken: [] }],
+      request: { params: z.object({ ref: z.string().max(64).openapi({ example: 'R-7K3M9Q2XTV' }) }) },
       responses: {
         200: { description: 'Status', content: { 'application/json': { schema: ReportStatusSchema } } },
-        ...errors(401, 404),
+        ...errors(401, 404, 429, 503),
       },
     }),
     async (c) => {

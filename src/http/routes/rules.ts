@@ -19,27 +19,27 @@ import type { FeedContext } from './feed-context.js'
 
 const FormatSchema = z
   .object({
-    id: z.string(),
-    title: z.string(),
-    extension: z.string(),
+    id: z.string().max(2048),
+    title: z.string().max(2048),
+    extension: z.string().max(2048),
     separateFamilies: z.boolean(),
-    families: z.array(z.enum(['ipv4', 'ipv6'])),
-    validator: z.string().nullable(),
-    name: z.object({ default: z.string(), maxLength: z.number().int(), description: z.string() }),
-    maxEntries: z.object({ default: z.number().int().optional(), max: z.number().int(), reason: z.string() }).nullable(),
-    applyHint: z.string(),
-    url: z.string(),
+    families: z.array(z.enum(['ipv4', 'ipv6'])).max(100_000),
+    validator: z.string().max(2048).nullable(),
+    name: z.object({ default: z.string().max(2048), maxLength: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), description: z.string().max(2048) }),
+    maxEntries: z.object({ default: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }).optional(), max: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), reason: z.string().max(2048) }).nullable(),
+    applyHint: z.string().max(2048),
+    url: z.string().max(2048),
     group: z.enum(['host', 'network', 'cloud', 'waf', 'proxy', 'feed']),
-    checksums: z.object({ md5: z.string(), sha256: z.string() }),
+    checksums: z.object({ md5: z.string().max(2048), sha256: z.string().max(2048) }),
     refresh: z.object({
-      productDefault: z.string().nullable().openapi({ description: 'how often the product fetches the URL by itself; null when the snippet is pasted or run' }),
-      recommended: z.string(),
+      productDefault: z.string().max(2048).nullable().openapi({ description: 'how often the product fetches the URL by itself; null when the snippet is pasted or run' }),
+      recommended: z.string().max(2048),
     }),
     limits: z.object({
-      commentChars: z.number().int().nullable(),
-      totalEntries: z.object({ max: z.number().int(), reason: z.string() }).optional(),
-      totalBytes: z.object({ max: z.number().int(), reason: z.string() }).optional(),
-      source: z.string(),
+      commentChars: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }).nullable(),
+      totalEntries: z.object({ max: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), reason: z.string().max(2048) }).optional(),
+      totalBytes: z.object({ max: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), reason: z.string().max(2048) }).optional(),
+      source: z.string().max(2048),
     }),
   })
   .openapi('RuleFormat')
@@ -163,7 +163,7 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       path: '/v1/rules',
       tags: ['Firewall snippets'],
       summary: 'The firewall targets snippets are available for',
-      responses: { 200: { description: 'Formats', content: { 'application/json': { schema: z.object({ formats: z.array(FormatSchema) }) } } } },
+      responses: { 200: { description: 'Formats', content: { 'application/json': { schema: z.object({ formats: z.array(FormatSchema).max(1000) }) } } } },
     }),
     (c) => {
       c.header('cache-control', 'public, max-age=3600')
@@ -179,14 +179,21 @@ export function registerRuleRoutes(app: OpenAPIHono<AppEnv>, ctx: FeedContext): 
       tags: ['Firewall snippets'],
       summary: 'A ready-to-paste snippet for one firewall target, from the latest version',
       request: {
-        params: z.object({ format: z.string().openapi({ example: 'nftables' }) }),
+        params: z.object({ format: z.string().max(2048).openapi({ example: 'nftables' }) }),
         query: FeedQuerySchema.extend({
-          name: z.string().optional().openapi({ description: 'chain / set / list / object name (validated per target)' }),
-          max_entries: z.string().optional().openapi({ description: 'split into objects of at most N entries (targets with limits)' }),
+          name: z.string().max(2048).optional().openapi({ description: 'chain / set / list / object name (validated per target)' }),
+          max_entries: z.string().max(2048).optional().openapi({ description: 'split into objects of at most N entries (targets with limits)' }),
         }),
       },
       responses: {
-        200: { description: 'The snippet', content: { 'text/plain': { schema: z.string() } } },
+        200: {
+          description: 'The snippet: text, YAML (`kubernetes` and others) or JSON (products that import JSON)',
+          content: {
+            'text/plain': { schema: z.string().max(16_777_216) },
+            'application/yaml': { schema: z.string().max(16_777_216) },
+            'application/json': { schema: z.unknown().openapi({ description: "The product's own JSON import format" }) },
+          },
+        },
         304: { description: 'Not modified' },
         ...errors(400, 404, 503),
       },

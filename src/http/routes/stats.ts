@@ -11,7 +11,7 @@ import { VERDICTS } from '../../domain/intake/verdicts.js'
 import type { AppEnv } from '../app-env.js'
 import { errors } from '../schemas.js'
 
-const CellSchema = z.union([z.number().int().openapi({ description: `The band of ${STATS_ROUNDING}: 10 means 10–19` }), z.literal(SMALL_CELL)])
+const CellSchema = z.union([z.number().int().min(0).max(2147483647).openapi({ format: 'int32', description: `The band of ${STATS_ROUNDING}: 10 means 10–19` }), z.literal(SMALL_CELL)])
 
 /** Every verdict and category appears in every month, so an absent key reveals nothing. */
 function fill(keys: readonly string[], counts: Record<string, number>): Record<string, number> {
@@ -31,9 +31,9 @@ export function registerStatsRoutes(app: OpenAPIHono<AppEnv>, now: () => Date): 
           content: {
             'application/json': {
               schema: z.object({
-                generatedAt: z.string(),
-                roundedTo: z.number().int(),
-                months: z.array(z.object({ month: z.string(), total: CellSchema, byVerdict: z.record(z.string(), CellSchema), byCategory: z.record(z.string(), CellSchema) })),
+                generatedAt: z.string().max(64),
+                roundedTo: z.number().int().min(1).max(1000).openapi({ format: 'int32' }),
+                months: z.array(z.object({ month: z.string().max(16), total: CellSchema, byVerdict: z.record(z.string().max(64), CellSchema), byCategory: z.record(z.string().max(64), CellSchema) })).max(1200),
               }),
             },
           },
