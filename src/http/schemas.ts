@@ -168,7 +168,7 @@ export const LookupSchema = z
     retireAt: z.string().max(2048).nullable().optional(),
     identity: z
       .object({
-        asn: z.number().int().nullable(),
+        asn: z.number().int().min(1).max(4294967295).nullable().openapi({ format: 'int64' }),
         rirHandle: z.string().max(100).nullable(),
         rdns: z.string().max(253).nullable(),
         userAgents: z.array(z.string().max(256)).max(20),

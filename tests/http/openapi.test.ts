@@ -21,6 +21,12 @@ import { buildApp, testClock } from '../helpers/test-app.js'
  */
 const UNDOCUMENTED: Record<string, string> = {
   'GET /openapi.json': 'the document itself',
+  'GET /opt-out': 'HTML page for network owners (JSON: POST /v1/opt-outs)',
+  'POST /opt-out': 'browser form post of the opt-out page (JSON: POST /v1/opt-outs)',
+  'POST /opt-out/verify': 'browser form post of the opt-out page (JSON: POST /v1/opt-outs/{ref}/verify)',
+  'GET /opt-out/confirm': 'HTML page behind the link in the RDAP challenge mail (shows a button)',
+  'POST /opt-out/confirm': 'browser form post of the confirm page (JSON: POST /v1/opt-outs/{ref}/confirm)',
+  'GET /.well-known/security.txt': 'RFC 9116 text file, not an API operation',
   'GET /docs': 'HTML rendering of the document, for people',
   'GET /docs/problems': 'HTML page the problem `type` URIs point at',
   'GET /docs/docs.css': 'stylesheet of the /docs pages',
@@ -224,7 +230,7 @@ describe('GET /openapi.json', () => {
       if (op.security?.length) {
         expect(op.responses['401'], `${where} lacks 401`).toBeDefined()
         // a report's status token has no scopes, so it is never "forbidden", only unknown (401)
-        if (op.security.some((req) => !('statusToken' in req))) expect(op.responses['403'], `${where} lacks 403`).toBeDefined()
+        if (op.security.some((req) => !('statusToken' in req) && !('optOutToken' in req))) expect(op.responses['403'], `${where} lacks 403`).toBeDefined()
         expect(op.responses['401']!.headers?.['WWW-Authenticate'], where).toBeDefined()
       }
       for (const status of ['429', '503']) {

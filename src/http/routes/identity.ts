@@ -42,7 +42,7 @@ const RangeIdentitySchema = z
   .object({
     prefix: Text(43),
     pool: Text(64),
-    asn: z.number().int().min(1).max(4294967295).nullable(),
+    asn: z.number().int().min(1).max(4294967295).openapi({ format: 'int64' }).nullable(),
     rirHandle: Text(100).nullable(),
     rdns: Text(253).nullable(),
   })
@@ -50,7 +50,7 @@ const RangeIdentitySchema = z
 
 const IdentityDocumentSchema = z
   .object({
-    serial: z.number().int(),
+    serial: z.number().int().min(1).max(2147483647).openapi({ format: 'int32' }),
     pools: z.array(PoolIdentitySchema).max(1000),
     ranges: z.array(RangeIdentitySchema).max(100_000),
     securityTxt: Text(2000).nullable(),
@@ -163,7 +163,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>, deps: IdentityD
     createRoute({
       method: 'put',
       path: '/v1/admin/pools/{pool}',
-      tags: ['Admin'],
+      tags: ['Admin: catalogue'],
       summary: 'Set how a pool identifies itself (User-Agents, banners)',
       security: [{ bearerAuth: ['ranges:write'] }],
       middleware: [requireScope('ranges:write', deps.now)] as const,
@@ -209,19 +209,19 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>, deps: IdentityD
     createRoute({
       method: 'put',
       path: '/v1/admin/ranges/{id}/identity',
-      tags: ['Admin'],
+      tags: ['Admin: catalogue'],
       summary: "Set a range's ASN, RIR handle and reverse-DNS pattern",
       security: [{ bearerAuth: ['ranges:write'] }],
       middleware: [requireScope('ranges:write', deps.now)] as const,
       request: {
-        params: z.object({ id: z.string().uuid() }),
+        params: z.object({ id: z.string().uuid().max(36) }),
         body: {
           required: true,
           content: {
             'application/json': {
               schema: z
                 .object({
-                  asn: z.number().int().min(1).max(4294967295).nullable().optional(),
+                  asn: z.number().int().min(1).max(4294967295).openapi({ format: 'int64' }).nullable().optional(),
                   rirHandle: Text(100).nullable().optional(),
                   rdns: Text(253).nullable().optional(),
                 })
@@ -256,7 +256,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>, deps: IdentityD
     createRoute({
       method: 'get',
       path: '/v1/admin/sessions/{externalId}/attestation',
-      tags: ['Sessions'],
+      tags: ['Admin: scan sessions'],
       summary: 'A signed attestation that this scan session was ours, for the customer to hand on',
       security: [{ bearerAuth: ['sessions:write'] }],
       middleware: [requireScope('sessions:write', deps.now)] as const,

@@ -69,6 +69,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Admin: webhooks': 'Webhook subscribers, their delivery log and redelivery (scope `webhooks:write`).',
   Notifications: 'The notice policy and subscriptions to changes (webhooks, e-mail). See docs/notifications.md.',
   'Admin: audit': 'The tamper-evident audit trail (scope `audit:read`).',
+  'Network owners': 'Opt-out requests proved by DNS, a file, or the RDAP abuse contact; how our scanners identify themselves. See docs/network-owners.md.',
 }
 
 const PROBLEM_REF = { $ref: '#/components/schemas/Problem' }
@@ -188,7 +189,7 @@ export function completeDocument(generated: OpenApiDocument): OpenApiDocument {
       if (op.security.length) {
         responses['401'] ??= problemResponse('401')
         // the report status token has no scopes: it is right or it is unknown (401)
-        if (op.security.some((req) => !('statusToken' in req))) responses['403'] ??= problemResponse('403')
+        if (op.security.some((req) => !('statusToken' in req) && !('optOutToken' in req))) responses['403'] ??= problemResponse('403')
       }
       if (op.requestBody?.content) responses['415'] ??= problemResponse('415')
       // every route but liveness reads the database (or a cache filled from it), which can be down
@@ -241,6 +242,11 @@ export function registerOpenApiRoutes(app: OpenAPIHono<AppEnv>, publicUrl?: stri
     type: 'http',
     scheme: 'bearer',
     description: 'The `statusToken` returned once by `POST /v1/reports`: reads that one report only.',
+  })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'optOutToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The `token` returned once by `POST /v1/opt-outs`: checks and verifies that one request only.',
   })
   app.get(OPENAPI_PATH, (c) => {
     c.header('cache-control', 'public, max-age=300')

@@ -25,6 +25,7 @@ import { errors } from '../schemas.js'
 export const OPT_OUT_REF = /^O-[0-9A-HJKMNP-TV-Z]{10}$/
 const OPT_OUT_TOKEN = /^oo_[A-Za-z0-9_-]{32}$/
 const Text = (max: number) => z.string().max(max)
+const Count = z.number().int().min(0).max(2147483647).openapi({ format: 'int32' })
 
 const InstructionsSchema = z.object({
   method: z.enum(PROOF_METHODS),
@@ -131,7 +132,7 @@ export function registerOptOutRoutes(app: OpenAPIHono<AppEnv>, deps: OptOutDeps)
     createRoute({
       method: 'post',
       path: '/v1/opt-outs',
-      tags: ['Opt-out'],
+      tags: ['Network owners'],
       summary: 'Ask us not to scan your network (discovery and verification traffic)',
       security: [],
       request: {
@@ -189,7 +190,7 @@ export function registerOptOutRoutes(app: OpenAPIHono<AppEnv>, deps: OptOutDeps)
     createRoute({
       method: 'get',
       path: '/v1/opt-outs/{ref}',
-      tags: ['Opt-out'],
+      tags: ['Network owners'],
       summary: "An opt-out request's status (needs the request's token)",
       security: [{ optOutToken: [] }],
       request: { params: z.object({ ref: Text(12) }) },
@@ -208,7 +209,7 @@ export function registerOptOutRoutes(app: OpenAPIHono<AppEnv>, deps: OptOutDeps)
     createRoute({
       method: 'post',
       path: '/v1/opt-outs/{ref}/verify',
-      tags: ['Opt-out'],
+      tags: ['Network owners'],
       summary: 'Check the proof now (DNS, file) or mail the RDAP abuse contact',
       security: [{ optOutToken: [] }],
       request: { params: z.object({ ref: Text(12) }) },
@@ -228,7 +229,7 @@ export function registerOptOutRoutes(app: OpenAPIHono<AppEnv>, deps: OptOutDeps)
     createRoute({
       method: 'post',
       path: '/v1/opt-outs/{ref}/confirm',
-      tags: ['Opt-out'],
+      tags: ['Network owners'],
       summary: 'Confirm with the code mailed to the RDAP abuse contact',
       security: [],
       request: {
@@ -246,12 +247,12 @@ export function registerOptOutRoutes(app: OpenAPIHono<AppEnv>, deps: OptOutDeps)
     },
   )
 
-  const AdminItemSchema = OptOutStatusSchema.extend({ checks: z.number().int(), decidedBy: Text(100).nullable() }).openapi('OptOutAdminItem')
+  const AdminItemSchema = OptOutStatusSchema.extend({ checks: z.number().int().min(0).max(2147483647).openapi({ format: 'int32' }), decidedBy: Text(100).nullable() }).openapi('OptOutAdminItem')
   app.openapi(
     createRoute({
       method: 'get',
       path: '/v1/admin/opt-outs',
-      tags: ['Opt-out'],
+      tags: ['Network owners'],
       summary: 'Opt-out requests, newest first, with the last 24 hours of activity',
       security: [{ bearerAuth: ['exclusions:write'] }],
       middleware: [requireScope('exclusions:write', now)] as const,
@@ -263,7 +264,7 @@ export function registerOptOutRoutes(app: OpenAPIHono<AppEnv>, deps: OptOutDeps)
             'application/json': {
               schema: z.object({
                 items: z.array(AdminItemSchema).max(200),
-                last24h: z.object({ requests: z.number().int(), pending: z.number().int(), prefixes: z.number().int() }),
+                last24h: z.object({ requests: Count, pending: Count, prefixes: Count }),
               }),
             },
           },
@@ -290,7 +291,7 @@ export function registerOptOutRoutes(app: OpenAPIHono<AppEnv>, deps: OptOutDeps)
       createRoute({
         method: 'post',
         path: `/v1/admin/opt-outs/{ref}/${action}`,
-        tags: ['Opt-out'],
+        tags: ['Network owners'],
         summary: action === 'approve' ? 'Verified by hand: exclude the prefixes (audited)' : 'Refuse the request (audited)',
         security: [{ bearerAuth: ['exclusions:write'] }],
         middleware: [requireScope('exclusions:write', now)] as const,
