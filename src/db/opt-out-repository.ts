@@ -152,3 +152,24 @@ export async function eraseOptOutContacts(db: Kysely<Database>, email: string): 
   const r = await db.updateTable('opt_out_requests').set({ contact_email: null }).where(sql<boolean>`lower(contact_email) = ${email.toLowerCase()}`).executeTakeFirst()
   return Number(r.numUpdatedRows)
 }
+
+/** Export: the opt-out requests that name this contact address. */
+export async function exportOptOuts(db: Kysely<Database>, email: string): Promise<{ ref: string; prefixes: string[]; status: OptOutStatus; createdAt: string }[]> {
+  const rows = await columns(db).where(sql<boolean>`lower(contact_email) = ${email.toLowerCase()}`).orderBy('created_at').limit(1000).execute()
+  return rows.map(toRecord).map((r) => ({ ref: r.ref, prefixes: r.prefixes, status: r.status, createdAt: r.createdAt.toISOString() }))
+}
+
+/**
+ * Retention: the contact address is kept only for the renewal reminder, so it goes 30 days
+ * after the opt-out expires, or 30 days after a request was refused.
+ */
+export async function purgeOptOutContacts(db: Kysely<Database>, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - 30 * 86_400_000)
+  const r = await db
+    .updateTable('opt_out_requests')
+    .set({ contact_email: null })
+    .where('contact_email', 'is not', null)
+    .where((eb) => eb.or([eb('exclusion_expires_at', '<', cutoff), eb.and([eb('status', '=', 'rejected'), eb('decided_at', '<', cutoff)])]))
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}

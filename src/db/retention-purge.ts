@@ -7,12 +7,13 @@ import type { Kysely } from 'kysely'
 import { retentionCutoffs, type RetentionPolicy } from '../domain/privacy/retention.js'
 import { appendAudit } from './audit-repository.js'
 import { purgeMailMessages } from './mail-repository.js'
+import { purgeOptOutContacts } from './opt-out-repository.js'
 import { purgeOutbox } from './outbox.js'
 import { purgeExpired, type PurgeCounts } from './privacy-repository.js'
 import type { Database } from './schema.js'
 import { purgeSubscriptions } from './subscription-privacy.js'
 
-export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionPolicy, now: Date, actor: string): Promise<PurgeCounts & { outbox: number; mailMessages: number; subscriptions: number }> {
+export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionPolicy, now: Date, actor: string): Promise<PurgeCounts & { outbox: number; mailMessages: number; subscriptions: number; optOutContacts: number }> {
   const cutoffs = retentionCutoffs(policy, now)
   const counts = {
     ...(await purgeExpired(db, cutoffs, now)),
@@ -20,8 +21,9 @@ export async function runRetentionPurge(db: Kysely<Database>, policy: RetentionP
     // raw e-mails are evidence: same retention period
     mailMessages: await purgeMailMessages(db, cutoffs.evidenceBefore, now),
     subscriptions: await purgeSubscriptions(db, now),
+    optOutContacts: await purgeOptOutContacts(db, now),
   }
-  if (counts.contacts + counts.evidence + counts.xarfDocuments + counts.outbox + counts.mailMessages + counts.subscriptions > 0) {
+  if (counts.contacts + counts.evidence + counts.xarfDocuments + counts.outbox + counts.mailMessages + counts.subscriptions + counts.optOutContacts > 0) {
     await appendAudit(db, { actor, action: 'retention.purge', objectType: 'personal_data', diff: { ...counts, policy } }, now)
   }
   return counts

@@ -234,6 +234,24 @@ describe('opt-out requests a person decides', () => {
     expect(actions).toEqual(expect.arrayContaining(['exclusion.create', 'opt_out.verify', 'opt_out.reject']))
   })
 
+  it('the contact address is personal data: exported, erased, and dropped by retention after the opt-out ends', async () => {
+    const a = app(undefined)
+    const r = await create(a, { prefixes: ['81.2.69.0/24'], method: 'dns', contactEmail: 'NOC@Example.net' })
+    const privacy = await tokenWith(t.db, 'privacy:admin')
+    const exported = (await (await a.request('/v1/admin/privacy/export', jsonBody('POST', { email: 'noc@example.net' }, privacy))).json()) as { optOuts: { ref: string }[] }
+    expect(exported.optOuts.map((o) => o.ref)).toEqual([r.ref])
+    const erased = (await (await a.request('/v1/admin/privacy/erase', jsonBody('POST', { email: 'noc@example.net' }, privacy))).json()) as { optOutContacts: number }
+    expect(erased.optOutContacts).toBe(1)
+    expect(await t.db.selectFrom('opt_out_requests').select('contact_email').execute()).toEqual([{ contact_email: null }])
+    // retention: a refused request keeps its contact 30 days
+    const other = await create(a, { prefixes: ['81.2.70.0/24'], method: 'dns', contactEmail: 'noc@example.org' })
+    const desk = await tokenWith(t.db, 'exclusions:write')
+    expect((await a.request(`/v1/admin/opt-outs/${other.ref}/reject`, jsonBody('POST', { reason: 'not the holder' }, desk))).status).toBe(204)
+    const { purgeOptOutContacts } = await import('../../src/db/opt-out-repository.js')
+    expect(await purgeOptOutContacts(t.db, new Date(clock.now().getTime() + 29 * DAY))).toBe(0)
+    expect(await purgeOptOutContacts(t.db, new Date(clock.now().getTime() + 31 * DAY))).toBe(1)
+  })
+
   it('refuses private space and floods from one client', async () => {
     const a = app(undefined)
     const bad = await a.request('/v1/opt-outs', jsonBody('POST', { prefixes: ['10.0.0.0/8'], method: 'dns' }))

@@ -7,6 +7,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
 import { appendAudit } from '../../db/audit-repository.js'
 import { eraseSubject, exportSubject } from '../../db/privacy-repository.js'
+import { eraseOptOutContacts, exportOptOuts } from '../../db/opt-out-repository.js'
 import { eraseSubscriptions, exportSubscriptions } from '../../db/subscription-privacy.js'
 import { normaliseEmail } from '../../domain/email.js'
 import { DomainError } from '../../domain/errors.js'
@@ -40,7 +41,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       middleware: [auth] as const,
       request: { body: { required: true, content: { 'application/json': { schema: SubjectSchema } } } },
       responses: {
-        200: { description: 'The export', content: { 'application/json': { schema: z.object({ email: z.string().max(1000), exportedAt: z.string().max(64), reports: z.array(z.record(z.string().max(256), z.unknown())).max(100_000), subscriptions: z.array(z.record(z.string().max(256), z.unknown())).max(1000) }) } } },
+        200: { description: 'The export', content: { 'application/json': { schema: z.object({ email: z.string().max(1000), exportedAt: z.string().max(64), reports: z.array(z.record(z.string().max(256), z.unknown())).max(100_000), subscriptions: z.array(z.record(z.string().max(256), z.unknown())).max(1000), optOuts: z.array(z.record(z.string().max(256), z.unknown())).max(1000) }) } } },
         ...errors(400, 401, 403),
       },
     }),
@@ -49,9 +50,10 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       const t = now()
       const result = await exportSubject(c.get('db'), email)
       const subscriptions = await exportSubscriptions(c.get('db'), email)
+      const optOuts = await exportOptOuts(c.get('db'), email)
       await appendAudit(c.get('db'), { actor: actorOf(c), action: 'privacy.export', objectType: 'data_subject', diff: { reports: result.reports.map((r) => r.ref) } }, t)
       c.header('cache-control', 'no-store')
-      return c.json({ email: result.email, exportedAt: t.toISOString(), reports: result.reports, subscriptions }, 200)
+      return c.json({ email: result.email, exportedAt: t.toISOString(), reports: result.reports, subscriptions, optOuts }, 200)
     },
   )
 
@@ -79,6 +81,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
                 redactedElsewhere: z.number(),
                 outbox: z.number(),
                 subscriptions: z.number(),
+                optOutContacts: z.number(),
                 ownerContacts: z.number(),
                 queuedMail: z.number(),
               }),
@@ -92,7 +95,7 @@ export function registerAdminPrivacyRoutes(app: OpenAPIHono<AppEnv>, now: () => 
       const email = subjectEmail(c.req.valid('json').email)
       const t = now()
       const db = c.get('db')
-      const result = { ...(await eraseSubject(db, email, t)), ...(await eraseSubscriptions(db, email)) }
+      const result = { ...(await eraseSubject(db, email, t)), ...(await eraseSubscriptions(db, email)), optOutContacts: await eraseOptOutContacts(db, email) }
       await appendAudit(db, { actor: actorOf(c), action: 'privacy.erase', objectType: 'data_subject', diff: { ...result } }, t)
       c.header('cache-control', 'no-store')
       return c.json({ erasedAt: t.toISOString(), ...result }, 200)
