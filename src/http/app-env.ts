@@ -80,6 +80,11 @@ export interface AppDeps {
   exclusionPolicy?: ExclusionPolicy
   /** Request and rate-limit counters (Node: prom-client; absent on Workers). */
   metrics?: MetricsRecorder
+  /**
+   * Hands the platform a function that makes the app ask the database for the latest version
+   * on its next feed request (Node: after a publish by the CLI through the control channel).
+   */
+  onFeedExpiry?: (expire: () => void) => void
   /** Called after a successful publish (the Node timer reschedules itself). */
   onPublished?: (serial: number) => void
   /** DNS and guarded HTTP for network owners' opt-out proofs; without them requests wait for the desk. */

@@ -84,6 +84,8 @@ export function createApp(deps: AppDeps) {
     md5Hex: deps.md5Hex,
   }
 
+  deps.onFeedExpiry?.(() => feed.store.expire())
+
   app.use('*', requestId({ headerName: '' }))
   app.use('*', securityHeaders())
   const metrics = deps.metrics

@@ -185,6 +185,11 @@ export class FeedStore {
     return loaded
   }
 
+  /** Something outside this app published (the CLI through the control channel): ask the database next time. */
+  expire(): void {
+    this.#checkedAt = -Infinity
+  }
+
   /** Takes a version this process just published, so it is served without a round trip. */
   accept(v: PublishedVersion): void {
     if (this.#latest && this.#latest.serial >= v.serial) {

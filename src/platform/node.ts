@@ -140,6 +140,7 @@ async function main(): Promise<void> {
   const outboxSenders: Partial<Record<OutboxKind, OutboxSender>> = { webhook: webhooks.send }
   const metrics = createNodeMetrics({ db, poolStats: opened.poolStats })
   const routeOfRequest = new WeakMap<Request, string>()
+  let expireFeed = () => {}
   const app = createApp({
     metrics: {
       request: (info) => {
@@ -165,6 +166,7 @@ async function main(): Promise<void> {
     feedSigner,
     md5Hex: async (bytes) => createHash('md5').update(bytes).digest('hex'),
     onPublished: () => published(),
+    onFeedExpiry: (expire) => (expireFeed = expire),
     noticeDays: config.NOTICE_DAYS,
     reminderDays: config.REMINDER_DAYS,
     securityTxt,
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
   })
   // a publish (API, CLI through the control channel, timer) shows at once in this process
   const published = () => {
+    expireFeed()
     responses.clear()
     void schedule()
     void notify()

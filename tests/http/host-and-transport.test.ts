@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Logger } from '../../src/http/app-env.js'
 import { clientIp } from '../../src/platform/client-ip.js'
+import { publishCatalogue } from '../../src/db/publish-catalogue.js'
 import { buildApp, jsonBody, tokenWith } from '../helpers/test-app.js'
 import { reportBody, sessionBody, useIntakeHarness, type Harness } from './intake-setup.js'
 
@@ -115,6 +116,8 @@ describe('logs', () => {
 
 describe('IPv4-mapped IPv6 addresses', () => {
   it('are our scanner in lookup when the IPv4 address is', async () => {
+    // lookup answers from the published catalogue only
+    await publishCatalogue(h.db, { now: h.clock.now(), actor: 'test' })
     const res = await h.request('/v1/lookup/::ffff:192.0.2.23')
     expect(await res.json()).toMatchObject({ ip: '192.0.2.23', ours: true, prefix: '192.0.2.0/24' })
     const page = await (await h.request('/lookup?ip=%3A%3Affff%3A192.0.2.23')).text()

@@ -68,7 +68,8 @@ describe.skipIf(testDatabaseUrl)('the embedded database while the server runs', 
     const imported = await cli(['import-ranges', csv])
     expect(imported.code, imported.stderr).toBe(0)
     const before = Number((await fetch(`${server.url}/v1/ranges`)).headers.get('x-feed-serial'))
-    const published = await cli(['publish', '--note', 'through the socket'])
+    // active at once, so short of the notice period: forced, with the reason the policy asks for
+    const published = await cli(['publish', '--force', '--reason', 'test range, active at once', '--note', 'through the socket'])
     expect(published.code, published.stderr).toBe(0)
     expect(published.stdout).toMatch(new RegExp(`^published: serial ${before + 1}`))
     // no restart, no waiting for a refresh: the server's caches know about the publish
@@ -96,9 +97,9 @@ describe.skipIf(testDatabaseUrl)('the embedded database while the server runs', 
     }
     const publisher = async () => {
       for (let i = 0; !stop; i++) {
-        const r = await admin('/v1/admin/ranges', { prefix: `100.65.${i}.0/24`, pool: 'asv-external', region: 'eu-west' })
+        const r = await admin('/v1/admin/ranges', { prefix: `100.${65 + Math.floor(i / 256)}.${i % 256}.0/24`, pool: 'asv-external', region: 'eu-west' })
         expect(r.status).toBe(201)
-        const p = await admin('/v1/admin/publish', {})
+        const p = await admin('/v1/admin/publish', { force: true, reason: 'load test: ranges active at once' })
         if (p.status === 201) serials.push({ serial: ((await p.json()) as { version: { serial: number } }).version.serial, at: Date.now() })
         await new Promise((r) => setTimeout(r, 200))
       }
