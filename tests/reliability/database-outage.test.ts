@@ -172,7 +172,8 @@ describe.skipIf(!testDatabaseUrl)('the Node server while its database is unreach
     // and a new version published now is what the feed serves next
     const r = await request('POST', '/v1/admin/ranges', { prefix: '198.51.100.0/24', pool: 'web-app', region: 'us-east', activeFrom: '2026-01-01T00:00:00Z' }, true)
     expect(r.status, r.body).toBe(201)
-    expect((await request('POST', '/v1/admin/publish', {}, true)).status).toBe(201)
+    // active at once, so short of the notice period: forced, with the reason the policy asks for
+    expect((await request('POST', '/v1/admin/publish', { force: true, reason: 'outage test: active at once' }, true)).status).toBe(201)
     await new Promise((res) => setTimeout(res, FEED_REFRESH_MS * 3))
     const feed = await request('GET', '/v1/ranges')
     expect(Number(feed.headers['x-feed-serial'])).toBe(Number(before.serial) + 1)
