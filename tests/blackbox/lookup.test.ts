@@ -19,6 +19,8 @@ describe('GET /v1/lookup/{ip}', () => {
       status: 'active',
       activeFrom: expect.any(String),
       retireAt: null,
+      // how the range's scanners identify themselves; the seed sets none of it
+      identity: { asn: null, rirHandle: null, rdns: null, userAgents: [], tlsBanner: null, sshBanner: null },
     })
   })
 
