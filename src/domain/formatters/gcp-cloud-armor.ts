@@ -7,7 +7,7 @@
  * priorities count up from PRIORITY_BASE; Cloud Armor applies the first matching rule.
  */
 import { NOTHING_TO_APPLY } from './header.js'
-import { scopedFileName } from './scope.js'
+import { carriedFamilies, scopedFileName } from './scope.js'
 import { FAMILY_TAG } from './snippet-text.js'
 import type { Formatter, SnippetFamily, SnippetInput } from './formatter.js'
 import { headerLines } from './header.js'
@@ -47,7 +47,7 @@ export const gcpCloudArmor: Formatter = {
       apply: plan.length === 0 ? NOTHING_TO_APPLY : [
         `Creates ${plan.length} rule(s), priorities PRIORITY_BASE..+${plan.length - 1}: POLICY=... sh ${gcpCloudArmor.fileName(input)}`,
         'PRIORITY_BASE (default 1000) must leave these numbers free and below your deny rules.',
-        `To update, delete the rules whose description starts with ${input.name}-${families.filter((f) => input[f].length > 0).length === 1 ? FAMILY_TAG[families.filter((f) => input[f].length > 0)[0] ?? 'ipv4'] + '-' : ''} and re-run.`,
+        `To update, delete the rules whose description starts with ${descriptionPrefix(input)} and re-run.`,
       ],
     })
     const body = plan.flatMap(({ part, name: rule }, i) => [
@@ -62,4 +62,10 @@ export const gcpCloudArmor: Formatter = {
     const start = plan.length === 0 ? [] : ['set -eu', ': "${POLICY:?set POLICY to the security policy name}"', 'base=${PRIORITY_BASE:-1000}']
     return joinLines(['#!/bin/sh', ...header, ...start, ...body])
   },
+}
+
+/** Rule descriptions start with the name, plus the family tag when the file carries one family only. */
+function descriptionPrefix(input: SnippetInput): string {
+  const carried = carriedFamilies(input, families)
+  return carried.length === 1 ? `${input.name}-${FAMILY_TAG[carried[0]!]}-` : `${input.name}-`
 }
